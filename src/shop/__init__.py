@@ -1,0 +1,1 @@
+"""Shop: an e-commerce REST API."""

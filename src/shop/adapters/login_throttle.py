@@ -1,0 +1,42 @@
+"""Failed-login limits on the `limits` library (the engine of flask-limiter).
+
+Storage is Redis when configured, so every API process counts together; memory otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+
+class LimitsLoginThrottle:
+    def __init__(self, storage_uri: str, per_email: str, per_address: str) -> None:
+        options = (
+            {"socket_connect_timeout": 1, "socket_timeout": 1}
+            if storage_uri.startswith("redis")
+            else {}
+        )
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
+        self._rules: list[tuple[str, RateLimitItem]] = [
+            ("email", parse(per_email)),
+            ("address", parse(per_address)),
+        ]
+
+    def _keys(self, email: str, client: str) -> list[tuple[RateLimitItem, str]]:
+        names = {"email": email.strip().lower(), "address": client}
+        return [(limit, f"login-failures:{kind}:{names[kind]}") for kind, limit in self._rules]
+
+    def retry_after(self, email: str, client: str) -> int:
+        wait = 0
+        for limit, key in self._keys(email, client):
+            if not self._limiter.test(limit, key):
+                reset_at = self._limiter.get_window_stats(limit, key).reset_time
+                wait = max(wait, int(reset_at - time.time()) + 1)
+        return wait
+
+    def record_failure(self, email: str, client: str) -> None:
+        for limit, key in self._keys(email, client):
+            self._limiter.hit(limit, key)

@@ -1,0 +1,64 @@
+"""In-process twin of the Redis token store, for the embedded default (one process)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class ExpiringSet:
+    """A thread-safe set of names that each vanish after their own time to live."""
+
+    def __init__(self) -> None:
+        self._expiry: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def add(self, name: str, ttl_seconds: float) -> None:
+        with self._lock:
+            self._purge()
+            self._expiry[name] = time.monotonic() + ttl_seconds
+
+    def __contains__(self, name: object) -> bool:
+        with self._lock:
+            deadline = self._expiry.get(str(name))
+            return deadline is not None and deadline > time.monotonic()
+
+    def discard(self, name: str) -> bool:
+        """Remove `name`; True if it was there and alive."""
+        with self._lock:
+            deadline = self._expiry.pop(name, None)
+            return deadline is not None and deadline > time.monotonic()
+
+    def _purge(self) -> None:
+        if len(self._expiry) % 1024 == 0:
+            now = time.monotonic()
+            for name in [n for n, d in self._expiry.items() if d <= now]:
+                del self._expiry[name]
+
+
+class InMemoryTokenStore:
+    def __init__(self) -> None:
+        self._revoked = ExpiringSet()
+        self._refresh = ExpiringSet()
+        self._families = ExpiringSet()
+
+    def revoke(self, jti: str, ttl_seconds: int) -> None:
+        self._revoked.add(jti, ttl_seconds)
+
+    def is_revoked(self, jti: str) -> bool:
+        return jti in self._revoked
+
+    def remember_refresh(self, jti: str, family: str, ttl_seconds: int) -> None:
+        self._refresh.add(jti, ttl_seconds)
+
+    def consume_refresh(self, jti: str) -> bool:
+        return self._refresh.discard(jti)
+
+    def revoke_family(self, family: str, ttl_seconds: int) -> None:
+        self._families.add(family, ttl_seconds)
+
+    def is_family_revoked(self, family: str) -> bool:
+        return family in self._families
+
+    def ping(self) -> None:
+        return None

@@ -1,0 +1,36 @@
+"""Token revocation and refresh-token state in Redis, shared by every API process."""
+
+from __future__ import annotations
+
+from redis import Redis
+
+
+class RedisTokenStore:
+    def __init__(self, client: Redis, prefix: str = "shop:auth:") -> None:
+        self._redis = client
+        self._prefix = prefix
+
+    def _key(self, kind: str, name: str) -> str:
+        return f"{self._prefix}{kind}:{name}"
+
+    def revoke(self, jti: str, ttl_seconds: int) -> None:
+        self._redis.set(self._key("revoked", jti), 1, ex=max(ttl_seconds, 1))
+
+    def is_revoked(self, jti: str) -> bool:
+        return bool(self._redis.exists(self._key("revoked", jti)))
+
+    def remember_refresh(self, jti: str, family: str, ttl_seconds: int) -> None:
+        self._redis.set(self._key("refresh", jti), family, ex=max(ttl_seconds, 1))
+
+    def consume_refresh(self, jti: str) -> bool:
+        # DEL is atomic: of two concurrent rotations of one token, exactly one wins.
+        return bool(self._redis.delete(self._key("refresh", jti)))
+
+    def revoke_family(self, family: str, ttl_seconds: int) -> None:
+        self._redis.set(self._key("family-revoked", family), 1, ex=max(ttl_seconds, 1))
+
+    def is_family_revoked(self, family: str) -> bool:
+        return bool(self._redis.exists(self._key("family-revoked", family)))
+
+    def ping(self) -> None:
+        self._redis.ping()

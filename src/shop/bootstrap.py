@@ -1,0 +1,73 @@
+"""The one place that turns settings into wired adapters (the composition root)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+from sqlalchemy import Engine, text
+
+from shop.adapters import orm
+from shop.adapters.clock import SystemClock
+from shop.adapters.database import make_engine, make_session_factory
+from shop.adapters.login_throttle import LimitsLoginThrottle
+from shop.adapters.memory_tokens import InMemoryTokenStore
+from shop.adapters.passwords import Argon2Hasher
+from shop.adapters.redis_client import make_redis
+from shop.adapters.redis_tokens import RedisTokenStore
+from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.services.ports import Clock, LoginThrottle, PasswordHasher, TokenStore
+from shop.settings import Settings
+
+
+@dataclass
+class Adapters:
+    """Everything a request or job may need, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    uow: SqlAlchemyUnitOfWorkFactory
+    hasher: PasswordHasher
+    tokens: TokenStore
+    login_throttle: LoginThrottle
+    clock: Clock
+    redis: Redis | None
+
+    def check_database(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def check_redis(self) -> None:
+        if self.redis is not None:
+            self.redis.ping()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.redis is not None:
+            self.redis.close()
+
+
+def limits_storage_uri(settings: Settings) -> str:
+    """Where rate-limit counters live: Redis when configured, else this process's memory."""
+    return settings.redis_url or "memory://"
+
+
+def bootstrap(settings: Settings) -> Adapters:
+    orm.start_mappers()
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url) if settings.redis_url else None
+    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore()
+    return Adapters(
+        settings=settings,
+        engine=engine,
+        uow=SqlAlchemyUnitOfWorkFactory(make_session_factory(engine)),
+        hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
+        tokens=tokens,
+        login_throttle=LimitsLoginThrottle(
+            limits_storage_uri(settings),
+            settings.login_failures_per_email,
+            settings.login_failures_per_address,
+        ),
+        clock=SystemClock(),
+        redis=redis,
+    )

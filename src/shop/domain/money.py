@@ -1,0 +1,51 @@
+"""Money as an exact decimal amount with a currency, always rounded to two places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from shop.domain.errors import ValidationFailed
+
+CENT = Decimal("0.01")
+
+
+def to_amount(value: Decimal | int | str) -> Decimal:
+    """Return `value` as a finite Decimal with exactly two places (half-up)."""
+    try:
+        amount = Decimal(value) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValidationFailed({"amount": ["Not a valid amount."]}) from exc
+    if not amount.is_finite():
+        raise ValidationFailed({"amount": ["Not a valid amount."]})
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", to_amount(self.amount))
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            raise ValidationFailed({"currency": ["Use an ISO 4217 code such as USD."]})
+        object.__setattr__(self, "currency", self.currency.upper())
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __mul__(self, quantity: int) -> Money:
+        return Money(self.amount * quantity, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot mix {self.currency} and {other.currency}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal("0"), currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

@@ -1,0 +1,34 @@
+"""The HTTP API: flask-smorest wiring shared by every resource blueprint."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from shop.entrypoints.problems import PROBLEM_JSON
+from shop.entrypoints.schemas.common import ProblemSchema
+
+BEARER = [{"bearerAuth": []}]
+
+
+class ShopApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, documenting errors as problem+json (rendered by shop.problems)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """Errors are handled by `shop.entrypoints.problems`, registered by the app factory."""
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)

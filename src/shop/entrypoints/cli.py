@@ -1,0 +1,71 @@
+"""The `shop` command: migrations, admins, demo data, the development server, the worker."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from shop.adapters import migrations
+from shop.bootstrap import bootstrap
+from shop.domain.errors import DomainError
+from shop.entrypoints.app import create_app
+from shop.entrypoints.logging import configure_logging
+from shop.services.accounts import ensure_admin
+from shop.settings import DEVELOPMENT, Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Shop: an e-commerce REST API."""
+    configure_logging()
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations (Alembic) up to REVISION."""
+    settings = _settings()
+    migrations.upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, password: str) -> None:
+    """Create the admin EMAIL (or promote that account and set its password)."""
+    adapters = bootstrap(_settings())
+    try:
+        user = ensure_admin(adapters.uow, adapters.hasher, email, password)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
+    click.echo(f"admin {user.email} (id {user.id}) is ready")
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Serve the API with Flask's development server (SHOP_ENV defaults to development)."""
+    os.environ.setdefault("SHOP_ENV", DEVELOPMENT)
+    app = create_app(_settings())
+    click.echo(f"Shop API on http://{host}:{port}/api/v1  docs: http://{host}:{port}/swagger-ui")
+    app.run(host=host, port=port, threaded=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the JSON shapes of the public contract (API.md)."""

@@ -1,0 +1,132 @@
+"""Settings, read once from the environment (see the README's settings table)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+TEST = "test"
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = PRODUCTION
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    jwt_secret_key: str = ""
+    smtp_url: str | None = None
+    currency: str = "USD"
+    cart_ttl: int = 7 * 24 * 3600
+    max_line_quantity: int = 99
+    stock_staleness: int = 30
+    admin_email: str | None = None
+    admin_password: str | None = None
+    rate_limit: str | None = None
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    login_failures_per_email: str = "10 per 15 minutes"
+    login_failures_per_address: str = "100 per minute"
+    proxy_hops: int = 0
+    data_dir: Path = field(default_factory=lambda: Path("var"))
+    cheap_password_hashing: bool = False
+    cache_enabled: bool = True
+
+    @property
+    def embedded(self) -> bool:
+        return self.redis_url is None
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        mode = env.get("SHOP_ENV", PRODUCTION).strip().lower()
+        if mode not in {DEVELOPMENT, PRODUCTION, TEST}:
+            raise SettingsError(f"SHOP_ENV must be development, production or test, not {mode!r}")
+        data_dir = Path(env.get("SHOP_DATA_DIR", "var")).resolve()
+        settings = cls(
+            env=mode,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shop.sqlite3'}",
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("SECRET_KEY", ""),
+            jwt_secret_key=env.get("JWT_SECRET_KEY", ""),
+            smtp_url=env.get("SMTP_URL") or None,
+            currency=env.get("SHOP_CURRENCY", "USD").strip().upper(),
+            cart_ttl=_int(env, "SHOP_CART_TTL", 7 * 24 * 3600, minimum=1),
+            max_line_quantity=_int(env, "SHOP_MAX_LINE_QUANTITY", 99, minimum=1),
+            stock_staleness=_int(env, "SHOP_STOCK_STALENESS", 30, minimum=1),
+            admin_email=env.get("SHOP_ADMIN_EMAIL") or None,
+            admin_password=env.get("SHOP_ADMIN_PASSWORD") or None,
+            rate_limit=env.get("SHOP_RATE_LIMIT") or None,
+            access_token_ttl=_int(env, "SHOP_ACCESS_TOKEN_TTL", 15 * 60, minimum=1),
+            refresh_token_ttl=_int(env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1),
+            proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
+            data_dir=data_dir,
+        )
+        return settings.with_secrets()
+
+    def with_secrets(self) -> Settings:
+        """Fill missing secrets in development only; elsewhere a missing secret is an error."""
+        if self.secret_key and self.jwt_secret_key:
+            return self
+        if self.env == PRODUCTION:
+            missing = [
+                n
+                for n, v in (
+                    ("SECRET_KEY", self.secret_key),
+                    ("JWT_SECRET_KEY", self.jwt_secret_key),
+                )
+                if not v
+            ]
+            raise SettingsError(
+                f"{' and '.join(missing)} must be set in production "
+                "(or set SHOP_ENV=development for a local trial)."
+            )
+        stored = _development_secrets(self.data_dir)
+        return replace(
+            self,
+            secret_key=self.secret_key or stored["secret_key"],
+            jwt_secret_key=self.jwt_secret_key or stored["jwt_secret_key"],
+        )
+
+    def validate(self) -> None:
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
+        if bool(self.admin_email) != bool(self.admin_password):
+            raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+
+
+def _development_secrets(data_dir: Path) -> dict[str, str]:
+    """Random secrets kept in the data folder, so tokens survive a development restart."""
+    path = data_dir / "development-secrets"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{secrets.token_urlsafe(48)}\n{secrets.token_urlsafe(48)}\n")
+        path.chmod(0o600)
+    secret_key, jwt_secret_key = path.read_text().split()[:2]
+    return {"secret_key": secret_key, "jwt_secret_key": jwt_secret_key}
