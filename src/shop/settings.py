@@ -87,8 +87,10 @@ class Settings:
             refresh_token_ttl=_int(env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1),
             proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
             data_dir=data_dir,
+            cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
+            not in {"0", "false", "no", "off"},
         )
-        return settings.with_secrets()
+        return settings
 
     def with_secrets(self) -> Settings:
         """Fill missing secrets in development only; elsewhere a missing secret is an error."""

@@ -27,7 +27,7 @@ UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
 
 def create_app(settings: Settings | None = None, adapters: Adapters | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.from_env()).with_secrets()
     settings.validate()
     app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config.update(

@@ -12,6 +12,7 @@ from shop.bootstrap import bootstrap
 from shop.domain.errors import DomainError
 from shop.entrypoints.app import create_app
 from shop.entrypoints.logging import configure_logging
+from shop.entrypoints.worker import run_worker
 from shop.services.accounts import ensure_admin
 from shop.settings import DEVELOPMENT, Settings, SettingsError
 
@@ -65,6 +66,16 @@ def run(host: str, port: int) -> None:
     app = create_app(_settings())
     click.echo(f"Shop API on http://{host}:{port}/api/v1  docs: http://{host}:{port}/swagger-ui")
     app.run(host=host, port=port, threaded=True)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the job queues (emails and other slow work)."""
+    try:
+        run_worker(_settings(), burst=burst)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,180 @@
+"""In-memory fakes of the service ports, for unit tests of the use cases (no database)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Self
+
+from shop.domain.accounts import User
+from shop.domain.catalog import Attribute, Category, Product, Variant
+from shop.domain.errors import Conflict
+
+_ids = itertools.count(1)
+
+
+class FakeUserRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, User] = {}
+
+    def add(self, user: User) -> None:
+        if self.get_by_email(user.email) is not None:
+            raise Conflict("duplicate email")
+        user.id = next(_ids)
+        self.rows[user.id] = user
+
+    def get(self, user_id: int) -> User | None:
+        return self.rows.get(user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self.rows.values() if u.email == email), None)
+
+
+class FakeCategoryRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Category] = {}
+        self.used: set[int] = set()
+
+    def add(self, category: Category) -> None:
+        category.id = next(_ids)
+        self.rows[category.id] = category
+
+    def get(self, category_id: int) -> Category | None:
+        return self.rows.get(category_id)
+
+    def delete(self, category: Category) -> None:
+        self.rows.pop(category.id or 0, None)
+
+    def slugs_like(self, base: str) -> set[str]:
+        return {c.slug for c in self.rows.values() if c.slug.startswith(base)}
+
+    def in_use(self, category_id: int) -> bool:
+        return category_id in self.used
+
+
+class FakeAttributeRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Attribute] = {}
+
+    def add(self, attribute: Attribute) -> None:
+        attribute.id = next(_ids)
+        self.rows[attribute.id] = attribute
+
+    def get(self, attribute_id: int) -> Attribute | None:
+        return self.rows.get(attribute_id)
+
+    def get_by_name(self, name: str) -> Attribute | None:
+        return self.by_names([name]).get(name.strip().lower())
+
+    def by_names(self, names: Iterable[str]) -> dict[str, Attribute]:
+        wanted = {n.strip().lower() for n in names}
+        return {a.name.lower(): a for a in self.rows.values() if a.name.lower() in wanted}
+
+
+class FakeProductRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Product] = {}
+        self.ordered: set[int] = set()
+
+    def add(self, product: Product) -> None:
+        product.id = next(_ids)
+        self.rows[product.id] = product
+
+    def get(self, product_id: int) -> Product | None:
+        return self.rows.get(product_id)
+
+    def delete(self, product: Product) -> None:
+        self.rows.pop(product.id or 0, None)
+
+    def slugs_like(self, base: str) -> set[str]:
+        return {p.slug for p in self.rows.values() if p.slug.startswith(base)}
+
+    def ever_ordered(self, product_id: int) -> bool:
+        return product_id in self.ordered
+
+
+class FakeVariantRepository:
+    def __init__(self, products: FakeProductRepository) -> None:
+        self._products = products
+
+    def _all(self) -> list[Variant]:
+        return [v for p in self._products.rows.values() for v in p.variants]
+
+    def get(self, variant_id: int) -> Variant | None:
+        return next((v for v in self._all() if v.id == variant_id), None)
+
+    def sku_taken(self, sku: str, except_id: int | None = None) -> bool:
+        return any(v.sku == sku and v.id != except_id for v in self._all())
+
+
+class FakeUnitOfWork:
+    """Keeps its repositories across uses, like a database; `commits` counts commits."""
+
+    def __init__(self) -> None:
+        self.users = FakeUserRepository()
+        self.categories = FakeCategoryRepository()
+        self.attributes = FakeAttributeRepository()
+        self.products = FakeProductRepository()
+        self.variants = FakeVariantRepository(self.products)
+        self.commits = 0
+
+    def __call__(self) -> Self:
+        """The fake is its own factory: services call `uow_factory()`."""
+        return self
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    @property
+    def committed(self) -> bool:
+        return self.commits > 0
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def flush(self) -> None:
+        for product in self.products.rows.values():
+            for variant in product.variants:
+                if variant.id is None:
+                    variant.id = next(_ids)
+
+    def rollback(self) -> None:
+        return None
+
+
+class FakeHasher:
+    """Reversible 'hashing' so tests can see what was stored; counts verifications."""
+
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return password_hash == f"hashed:{password}"
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeThrottle:
+    def __init__(self, limit: int = 3) -> None:
+        self.limit = limit
+        self.failures: dict[str, int] = {}
+
+    def retry_after(self, email: str, client: str) -> int:
+        return 60 if self.failures.get(email, 0) >= self.limit else 0
+
+    def record_failure(self, email: str, client: str) -> None:
+        self.failures[email] = self.failures.get(email, 0) + 1
