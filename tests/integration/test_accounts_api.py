@@ -42,9 +42,7 @@ def test_register_returns_the_account_without_its_password(api: Api) -> None:
 
 def test_register_refuses_an_email_that_exists_in_any_case(api: Api) -> None:
     api.register("grace@example.com")
-    response = api.client.post(
-        REGISTER, json={"email": "GRACE@example.com", "password": PASSWORD}
-    )
+    response = api.client.post(REGISTER, json={"email": "GRACE@example.com", "password": PASSWORD})
     assert_problem(response, 409)
 
 
@@ -67,8 +65,9 @@ def test_a_customer_cannot_register_as_admin(api: Api) -> None:
         REGISTER, json={"email": "eve@example.com", "password": PASSWORD, "role": "admin"}
     )
     assert_problem(response, 422)
-    assert_problem(api.client.post(LOGIN, json={"email": "eve@example.com",
-                                                "password": PASSWORD}), 401)
+    assert_problem(
+        api.client.post(LOGIN, json={"email": "eve@example.com", "password": PASSWORD}), 401
+    )
 
 
 def test_login_then_me(api: Api) -> None:
@@ -85,8 +84,9 @@ def test_login_then_me(api: Api) -> None:
 def test_login_fails_alike_for_unknown_email_and_wrong_password(api: Api) -> None:
     email = api.new_email()
     api.register(email)
-    wrong = assert_problem(api.client.post(LOGIN, json={"email": email, "password": "nope-nope"}),
-                           401)
+    wrong = assert_problem(
+        api.client.post(LOGIN, json={"email": email, "password": "nope-nope"}), 401
+    )
     unknown = assert_problem(
         api.client.post(LOGIN, json={"email": "nobody@example.com", "password": "nope-nope"}), 401
     )
@@ -97,8 +97,10 @@ def test_failed_logins_are_limited_per_account(api: Api) -> None:
     email = api.new_email()
     api.register(email)
     for _ in range(10):
-        assert api.client.post(LOGIN, json={"email": email, "password": "wrong-pass"}
-                               ).status_code == 401
+        assert (
+            api.client.post(LOGIN, json={"email": email, "password": "wrong-pass"}).status_code
+            == 401
+        )
     limited = api.client.post(LOGIN, json={"email": email, "password": PASSWORD})
     assert_problem(limited, 429)
     assert int(limited.headers["Retry-After"]) > 0
@@ -113,8 +115,11 @@ def test_failed_logins_are_limited_per_client_address(make_app: AppFactory, back
     for n in range(5):
         client.post(LOGIN, json={"email": f"x{n}@example.com", "password": "wrong-pass"})
     assert_problem(client.post(LOGIN, json={"email": "y@example.com", "password": "p"}), 429)
-    elsewhere = client.post(LOGIN, json={"email": "y@example.com", "password": "wrong-pass"},
-                            environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    elsewhere = client.post(
+        LOGIN,
+        json={"email": "y@example.com", "password": "wrong-pass"},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert_problem(elsewhere, 401)
 
 
@@ -145,8 +150,11 @@ def test_logout_revokes_the_access_token_and_the_given_refresh_token(api: Api) -
     email = api.new_email()
     api.register(email)
     tokens = api.login(email)
-    response = api.client.post(LOGOUT, headers=bearer(tokens["access_token"]),
-                               json={"refresh_token": tokens["refresh_token"]})
+    response = api.client.post(
+        LOGOUT,
+        headers=bearer(tokens["access_token"]),
+        json={"refresh_token": tokens["refresh_token"]},
+    )
     assert response.status_code == 204
     assert_problem(api.client.get(ME, headers=bearer(tokens["access_token"])), 401)
     assert_problem(api.client.post(REFRESH, headers=bearer(tokens["refresh_token"])), 401)
@@ -157,17 +165,30 @@ def test_logout_refuses_someone_elses_refresh_token(api: Api) -> None:
     api.register(mine)
     api.register(theirs)
     my_tokens, their_tokens = api.login(mine), api.login(theirs)
-    response = api.client.post(LOGOUT, headers=bearer(my_tokens["access_token"]),
-                               json={"refresh_token": their_tokens["refresh_token"]})
+    response = api.client.post(
+        LOGOUT,
+        headers=bearer(my_tokens["access_token"]),
+        json={"refresh_token": their_tokens["refresh_token"]},
+    )
     assert_problem(response, 401)
-    assert api.client.post(REFRESH, headers=bearer(their_tokens["refresh_token"])
-                           ).status_code == 200
+    assert (
+        api.client.post(REFRESH, headers=bearer(their_tokens["refresh_token"])).status_code == 200
+    )
 
 
 def _forge(app: Flask, payload: dict, key: str, algorithm: str = "HS256") -> str:
     now = int(time.time())
-    claims = {"iat": now, "nbf": now, "exp": now + 600, "jti": "j", "type": "access",
-              "sub": "1", "role": "admin", "fam": "f", **payload}
+    claims = {
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "jti": "j",
+        "type": "access",
+        "sub": "1",
+        "role": "admin",
+        "fam": "f",
+        **payload,
+    }
     return pyjwt.encode(claims, key, algorithm=algorithm)
 
 
