@@ -1,0 +1,62 @@
+"""Settings come from the environment; production never runs on a default secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shop.settings import Settings, SettingsError
+
+
+def test_the_embedded_default_needs_no_server(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SHOP_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    assert settings.redis_url is None
+    assert settings.embedded
+
+
+def test_production_without_secrets_is_a_clear_error(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SHOP_DATA_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="SECRET_KEY and JWT_SECRET_KEY must be set"):
+        settings.with_secrets()
+    assert not (tmp_path / "development-secrets").exists()
+
+
+def test_development_generates_secrets_once_and_keeps_them(tmp_path: Path) -> None:
+    env = {"SHOP_ENV": "development", "SHOP_DATA_DIR": str(tmp_path)}
+    first = Settings.from_env(env).with_secrets()
+    second = Settings.from_env(env).with_secrets()
+    assert len(first.jwt_secret_key) >= 32
+    assert first.secret_key != first.jwt_secret_key
+    assert (first.secret_key, first.jwt_secret_key) == (second.secret_key, second.jwt_secret_key)
+
+
+def test_values_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "SHOP_ENV": "production",
+            "SECRET_KEY": "s" * 32,
+            "JWT_SECRET_KEY": "j" * 32,
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "SHOP_CURRENCY": "eur",
+            "SHOP_CART_TTL": "60",
+        }
+    ).with_secrets()
+    assert settings.currency == "EUR"
+    assert settings.cart_ttl == 60
+    assert not settings.embedded
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SHOP_CART_TTL", "soon"), ("SHOP_MAX_LINE_QUANTITY", "0"), ("SHOP_ENV", "staging")],
+)
+def test_bad_values_are_refused_with_their_name(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_admin_needs_both_email_and_password() -> None:
+    with pytest.raises(SettingsError, match="SHOP_ADMIN_PASSWORD"):
+        Settings(admin_email="boss@example.com").validate()
