@@ -504,7 +504,11 @@ class PostgresServer(RunningServer):
         return True
 
     def kill(self) -> None:
-        """Simulate a crash (``pg_ctl stop -m immediate``); :meth:`start` brings it back."""
+        """Simulate a crash (``pg_ctl stop -m immediate``); :meth:`start` brings it back.
+
+        With ``synchronous_commit=off``, commits of the last moment before the kill may be
+        lost, as they would be in a real crash of such a server.
+        """
         if self.is_running():
             self._shutdown("immediate")
 
@@ -534,27 +538,30 @@ class PostgresServer(RunningServer):
 
     def execute(self, sql: str, database: str | None = None) -> list[tuple[Any, ...]]:
         """Run one statement in autocommit mode as the superuser; rows if it returns any."""
-        import psycopg2  # the app's driver; imported late so Redis-only users don't need it
+        # Imported late, so that Redis-only users of this module do not pay for it.
+        import sqlalchemy as sa
 
+        url = self.url_for(database or self.database)
+        engine = sa.create_engine(
+            url,
+            poolclass=sa.NullPool,
+            isolation_level="AUTOCOMMIT",  # CREATE/DROP DATABASE refuse to run in a transaction
+            connect_args={"connect_timeout": 10},
+        )
         try:
-            conn = psycopg2.connect(
-                host=LOOPBACK,
-                port=self.port,
-                user=PG_SUPERUSER,
-                dbname=database or self.database,
-                connect_timeout=10,
-            )
-        except psycopg2.OperationalError as exc:
-            raise ServerError(
-                f"cannot connect to {self.url_for(database or self.database)}: {exc}"
-            ) from exc
-        try:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                return list(cur.fetchall()) if cur.description is not None else []
+            with engine.connect() as conn:
+                # A plain DB-API cursor: the SQL is sent as is ("%" and ":x" are not parameters).
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute(sql)
+                    rows = cursor.fetchall() if cursor.description is not None else []
+                    return [tuple(row) for row in rows]
+                finally:
+                    cursor.close()
+        except sa.exc.OperationalError as exc:  # cannot connect
+            raise ServerError(f"{url}: {exc}") from exc
         finally:
-            conn.close()
+            engine.dispose()
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create database ``name`` (from ``template`` if given) and return its SQLAlchemy URL.
