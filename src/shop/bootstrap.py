@@ -8,15 +8,29 @@ from redis import Redis
 from sqlalchemy import Engine, text
 
 from shop.adapters import orm
+from shop.adapters.catalog_queries import SqlCatalogQueries
+from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
 from shop.adapters.database import make_engine, make_session_factory
 from shop.adapters.login_throttle import LimitsLoginThrottle
+from shop.adapters.memory_cart import InMemoryCartStore
 from shop.adapters.memory_tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
+from shop.adapters.redis_cart import RedisCartStore
 from shop.adapters.redis_client import make_redis
 from shop.adapters.redis_tokens import RedisTokenStore
 from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.services.ports import Clock, LoginThrottle, PasswordHasher, TokenStore
+from shop.adapters.variant_lookup import SqlVariantLookup
+from shop.services.ports import (
+    CartStore,
+    CatalogQueries,
+    CatalogVersion,
+    Clock,
+    LoginThrottle,
+    PasswordHasher,
+    TokenStore,
+    VariantLookup,
+)
 from shop.settings import Settings
 
 
@@ -32,6 +46,10 @@ class Adapters:
     login_throttle: LoginThrottle
     clock: Clock
     redis: Redis | None
+    catalog_version: CatalogVersion
+    catalog_queries: CatalogQueries
+    carts: CartStore
+    variant_lookup: VariantLookup
 
     def check_database(self) -> None:
         with self.engine.connect() as connection:
@@ -57,6 +75,9 @@ def bootstrap(settings: Settings) -> Adapters:
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
     tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore()
+    catalog_version: CatalogVersion = (
+        RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
+    )
     return Adapters(
         settings=settings,
         engine=engine,
@@ -70,4 +91,12 @@ def bootstrap(settings: Settings) -> Adapters:
         ),
         clock=SystemClock(),
         redis=redis,
+        catalog_version=catalog_version,
+        catalog_queries=SqlCatalogQueries(engine, settings.currency),
+        carts=(
+            RedisCartStore(redis, settings.cart_ttl)
+            if redis is not None
+            else InMemoryCartStore(settings.cart_ttl)
+        ),
+        variant_lookup=SqlVariantLookup(engine),
     )

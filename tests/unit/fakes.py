@@ -9,7 +9,7 @@ from typing import Self
 
 from shop.domain.accounts import User
 from shop.domain.catalog import Attribute, Category, Product, Variant
-from shop.domain.errors import Conflict
+from shop.domain.errors import Conflict, ServiceUnavailable
 
 _ids = itertools.count(1)
 
@@ -139,13 +139,21 @@ class FakeUnitOfWork:
         return self.commits > 0
 
     def commit(self) -> None:
+        self.flush()
         self.commits += 1
 
     def flush(self) -> None:
+        """Give new rows their ids, as the database does on flush (or commit)."""
         for product in self.products.rows.values():
             for variant in product.variants:
                 if variant.id is None:
                     variant.id = next(_ids)
+                    variant.product_id = product.id
+        for attribute in self.attributes.rows.values():
+            for value in attribute.values:
+                if value.id is None:
+                    value.id = next(_ids)
+                    value.attribute_id = attribute.id
 
     def rollback(self) -> None:
         return None
@@ -178,3 +186,21 @@ class FakeThrottle:
 
     def record_failure(self, email: str, client: str) -> None:
         self.failures[email] = self.failures.get(email, 0) + 1
+
+
+class FakeCatalogVersion:
+    """Counts bumps; `down` makes it fail like Redis during an outage."""
+
+    def __init__(self) -> None:
+        self.bumps = 0
+        self.down = False
+
+    def current(self) -> str:
+        if self.down:
+            raise ServiceUnavailable("redis")
+        return str(self.bumps)
+
+    def bump(self) -> None:
+        if self.down:
+            raise ServiceUnavailable("redis")
+        self.bumps += 1

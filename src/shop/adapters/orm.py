@@ -125,7 +125,13 @@ products = Table(
     Column("is_active", Boolean, nullable=False, server_default=true()),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Derived: the lowest active variant price (Product.refresh_price_from), for sorting.
+    Column("price_from", Money, nullable=True),
 )
+# Product lists sort by these (migration 0002; on PostgreSQL it also adds a descending
+# price index and the trigram indexes that serve `q`).
+Index("ix_products_price_from", products.c.price_from, products.c.id)
+Index("ix_products_name_lower", func.lower(products.c.name), products.c.id)
 
 variants = Table(
     "variants",

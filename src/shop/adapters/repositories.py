@@ -84,7 +84,10 @@ class SqlProductRepository:
         self.session.add(product)
 
     def get(self, product_id: int) -> Product | None:
-        return self.session.get(Product, product_id)
+        """The product and its variants, locked until the commit (on PostgreSQL): two
+        writes to one product (e.g. its variants' prices, from which its price_from is
+        derived) take turns instead of overwriting each other."""
+        return self.session.get(Product, product_id, with_for_update=True, populate_existing=True)
 
     def delete(self, product: Product) -> None:
         self.session.delete(product)

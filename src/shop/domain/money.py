@@ -18,7 +18,10 @@ def to_amount(value: Decimal | int | str) -> Decimal:
         raise ValidationFailed({"amount": ["Not a valid amount."]}) from exc
     if not amount.is_finite():
         raise ValidationFailed({"amount": ["Not a valid amount."]})
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # too many digits to hold two places
+        raise ValidationFailed({"amount": ["Not a valid amount."]}) from exc
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.bootstrap import Adapters, bootstrap, limits_storage_uri
 from shop.entrypoints import auth
-from shop.entrypoints.api import ShopApi, accounts, health
+from shop.entrypoints.api import (
+    ShopApi,
+    accounts,
+    attributes,
+    cart,
+    categories,
+    health,
+    products,
+    variants,
+)
+from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.problems import register_error_handlers
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
@@ -44,14 +54,23 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     register_error_handlers(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings)
+    init_catalog_cache(app, settings)
 
     api = ShopApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    for blueprint in (accounts.blp,):
+    for blueprint in (
+        accounts.blp,
+        cart.blp,
+        categories.blp,
+        attributes.blp,
+        products.blp,
+        variants.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
+    cart.document_line_limit(api, settings.max_line_quantity)
 
     if settings.admin_email and settings.admin_password:
         _ensure_admin(app, settings)

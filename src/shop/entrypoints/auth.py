@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_jwt_extended import (
     JWTManager,
     create_access_token,
@@ -16,14 +17,16 @@ from flask_jwt_extended import (
     get_jwt,
     verify_jwt_in_request,
 )
+from redis.exceptions import RedisError
 
 from shop.domain.accounts import Role, User
-from shop.domain.errors import Forbidden
+from shop.domain.errors import Forbidden, ServiceUnavailable
 from shop.entrypoints.context import adapters
 from shop.entrypoints.problems import problem
 from shop.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 jwt = JWTManager()
 
@@ -115,6 +118,26 @@ def optional_user_id() -> int | None:
 
 def is_admin() -> bool:
     return bool(get_jwt().get("role") == Role.ADMIN)
+
+
+def viewer_is_admin() -> bool:
+    """Is the caller of a public read a signed-in admin? Guests are not; a bad token is
+    still a 401.
+
+    When the revocation store (Redis) does not answer, the caller is served as a guest
+    rather than refused: public reads keep working through a Redis outage, and nobody gains
+    an admin's view without a checked token. Decided once per request.
+    """
+    if "shop_viewer_is_admin" not in g:
+        try:
+            verify_jwt_in_request(optional=True)
+            g.shop_viewer_is_admin = is_admin()
+        except (RedisError, OSError, ServiceUnavailable) as exc:
+            log.warning(
+                "token not checked (%s); serving a public read as a guest", type(exc).__name__
+            )
+            g.shop_viewer_is_admin = False
+    return bool(g.shop_viewer_is_admin)
 
 
 def admin_required(view: F) -> F:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from shop.adapters import migrations
+from shop.adapters import demo_seed, migrations
 from shop.bootstrap import bootstrap
 from shop.domain.errors import DomainError
 from shop.entrypoints.app import create_app
@@ -55,6 +55,34 @@ def create_admin(email: str, password: str) -> None:
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")
+
+
+@main.command("seed-demo")
+@click.option(
+    "--products",
+    "product_count",
+    type=click.IntRange(min=1),
+    default=demo_seed.DEFAULT_PRODUCTS,
+    show_default=True,
+    help="How many products (the same first ones every time; more for benchmarks).",
+)
+@click.option(
+    "--variants-per-product",
+    type=click.IntRange(min=1, max=40),
+    default=demo_seed.DEFAULT_VARIANTS_PER_PRODUCT,
+    show_default=True,
+    help="Variants per product, at most as many as its attribute combinations.",
+)
+def seed_demo(product_count: int, variants_per_product: int) -> None:
+    """Add a demo catalog: categories, attributes, products and variants. Idempotent."""
+    adapters = bootstrap(_settings())
+    try:
+        report = demo_seed.seed_demo(
+            adapters.engine, adapters.catalog_version, product_count, variants_per_product
+        )
+    finally:
+        adapters.close()
+    click.echo(f"demo catalog: {report}")
 
 
 @main.command("run")

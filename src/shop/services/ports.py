@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from shop.domain.accounts import User
+from shop.domain.cart import AddResult, CartOwner, MergeResult, VariantSnapshot
 from shop.domain.catalog import Attribute, Category, Product, Variant
 
 
@@ -145,3 +148,114 @@ class LoginThrottle(Protocol):
         ...
 
     def record_failure(self, email: str, client: str) -> None: ...
+
+
+class CatalogVersion(Protocol):
+    """A number shared by every process that changes whenever the catalog does.
+
+    Cached catalog responses are keyed by it, so one bump retires every cached entry at once.
+    """
+
+    def current(self) -> str:
+        """The version now. Raises ServiceUnavailable when the backing store does not answer."""
+        ...
+
+    def bump(self) -> None:
+        """Move to a new version. Raises ServiceUnavailable when the store does not answer."""
+        ...
+
+
+PRODUCT_SORTS = ("name", "-name", "created_at", "-created_at", "price", "-price")
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    """What a product list asks for. The variant conditions (price range, attributes and
+    in_stock=True) must all hold for one and the same active variant."""
+
+    q: str | None = None
+    category: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    in_stock: bool | None = None
+    sort: str = "-created_at"
+    include_inactive: bool = False
+
+
+Row = dict[str, Any]
+
+
+class CatalogQueries(Protocol):
+    """The read side of the catalog: plain dicts shaped like the API's responses.
+
+    Each method costs a fixed number of SQL statements, whatever the page size.
+    """
+
+    def products(self, search: ProductSearch, page: int, page_size: int) -> tuple[list[Row], int]:
+        """One page of product summaries, and the number of matching products."""
+        ...
+
+    def product(self, product_id: int, include_inactive: bool) -> Row | None:
+        """The product with its variants (inactive ones only when `include_inactive`)."""
+        ...
+
+    def variant(self, variant_id: int, include_inactive: bool) -> Row | None: ...
+
+    def categories(self, page: int, page_size: int) -> tuple[list[Row], int]: ...
+
+    def attributes(self, page: int, page_size: int) -> tuple[list[Row], int]: ...
+
+
+class CartStore(Protocol):
+    """Carts (`{variant_id: quantity}`) shared by every API process, expiring after a TTL.
+
+    Every method is one atomic operation, and every write renews the cart's TTL, so two
+    concurrent writes to one cart never lose an update. A guest cart that does not exist
+    (never created, expired, or merged away) makes a method given `create=False` return None
+    and change nothing. An emptied cart still exists (its token stays known) until it expires.
+    Methods raise the backing store's connection errors when it does not answer.
+    """
+
+    def lines(self, owner: CartOwner) -> dict[int, int] | None:
+        """The cart's lines; None for a guest cart that does not exist, {} for an empty one."""
+        ...
+
+    def add(
+        self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
+    ) -> AddResult | None:
+        """Add units to a line unless its total would exceed `cap` (then nothing changes)."""
+        ...
+
+    def set_quantity(
+        self, owner: CartOwner, variant_id: int, quantity: int, *, create: bool
+    ) -> dict[int, int] | None:
+        """Set a line's quantity (0 removes it, and never creates a cart); the lines after."""
+        ...
+
+    def clear(self, owner: CartOwner) -> bool:
+        """Remove every line, keeping the (empty) cart; False when there was no cart."""
+        ...
+
+    def discard(self, owner: CartOwner, variant_ids: Iterable[int]) -> None:
+        """Drop lines of deleted variants: housekeeping that neither renews nor creates."""
+        ...
+
+    def merge(self, token: str, user_id: int, caps: Mapping[int, int]) -> MergeResult | None:
+        """Move the guest cart `token` into the user's cart, then delete the guest cart.
+
+        Each guest line is summed with the user's line and cut to its cap. None when the guest
+        cart does not exist (so of two concurrent merges of one cart, only one moves lines);
+        a result with `missing` ids, changing nothing, when a guest line has no cap.
+        """
+        ...
+
+    def ping(self) -> None: ...
+
+
+class VariantLookup(Protocol):
+    """Live catalog data for the variants of a cart."""
+
+    def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
+        """The variants that exist (active or not) among `variant_ids`, in one query."""
+        ...

@@ -12,6 +12,16 @@ from shop.entrypoints.problems import PROBLEM_JSON
 from shop.entrypoints.schemas.common import ProblemSchema
 
 BEARER = [{"bearerAuth": []}]
+# Component response names (Python 3.13 renamed some statuses, e.g. 422's).
+UNAUTHORIZED = http.HTTPStatus(401).name
+FORBIDDEN = http.HTTPStatus(403).name
+NOT_FOUND = http.HTTPStatus(404).name
+CONFLICT = http.HTTPStatus(409).name
+UNPROCESSABLE = http.HTTPStatus(422).name
+NOT_MODIFIED = http.HTTPStatus(304).name
+UNAVAILABLE = http.HTTPStatus(503).name
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
 class ShopApi(Api):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from shop.domain.errors import NotFound, Unauthorized
 from shop.entrypoints import auth
 from shop.entrypoints.api import BEARER
+from shop.entrypoints.api.cart import CART_TOKEN_PARAMETER, merge_guest_cart_at_login
 from shop.entrypoints.context import adapters, client_address
 from shop.entrypoints.schemas.accounts import (
     LoginSchema,
@@ -44,12 +45,18 @@ class Login(MethodView):
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.doc(parameters=[CART_TOKEN_PARAMETER])
     def post(self, body: dict[str, Any]) -> Any:
-        """Sign in: an access token and a refresh token."""
+        """Sign in: an access token and a refresh token.
+
+        With an X-Cart-Token header, that guest cart is merged into the user's cart, as
+        POST /cart/merge does.
+        """
         a = adapters()
         user = accounts.sign_in(
             a.uow, a.hasher, a.login_throttle, body["email"], body["password"], client_address()
         )
+        merge_guest_cart_at_login(user)
         return auth.issue_tokens(user)
 
 

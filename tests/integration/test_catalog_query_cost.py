@@ -1,0 +1,83 @@
+"""A catalog page costs a fixed number of SQL statements, whatever its size: no N+1."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from shop.adapters.demo_seed import seed_demo
+from tests.integration.apps import Api, AppFactory
+from tests.integration.catalog_cost import statements
+
+LIST_BUDGET = 4
+DETAIL_BUDGET = 3
+
+
+@pytest.fixture
+def uncached(make_app: AppFactory, backend: str) -> Flask:
+    app = make_app(backend, cache_enabled=False)
+    adapters = app.extensions["shop"]
+    seed_demo(adapters.engine, adapters.catalog_version, 60, 3)
+    return app
+
+
+def _cost(app: Flask, url: str, headers: dict[str, str] | None = None) -> int:
+    client = app.test_client()
+    with statements(app.extensions["shop"].engine) as sent:
+        response = client.get(url, headers=headers or {})
+    assert response.status_code == 200, response.json
+    return len(sent)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=phone",
+        "q=PHN-0000",
+        "category=smartphones&sort=price",
+        "attr=Color:Black&attr=Memory:256GB&in_stock=true",
+        "min_price=10&max_price=900&sort=-price",
+        "in_stock=false&sort=name",
+    ],
+)
+def test_a_product_list_costs_the_same_few_statements_at_any_page_size(
+    uncached: Flask, query: str
+) -> None:
+    costs = {
+        size: _cost(uncached, f"/api/v1/products?{query}&page_size={size}") for size in (1, 20, 100)
+    }
+    assert len(set(costs.values())) == 1, costs
+    assert costs[100] <= LIST_BUDGET
+
+
+def test_an_admin_list_costs_the_same(uncached: Flask) -> None:
+    headers = Api(client=uncached.test_client(), app=uncached).admin_headers()
+    costs = {
+        size: _cost(uncached, f"/api/v1/products?page_size={size}", headers) for size in (1, 100)
+    }
+    assert len(set(costs.values())) == 1, costs
+    assert costs[100] <= LIST_BUDGET
+
+
+@pytest.mark.parametrize("path", ["/api/v1/categories", "/api/v1/attributes"])
+def test_category_and_attribute_lists_cost_a_fixed_number(uncached: Flask, path: str) -> None:
+    costs = {size: _cost(uncached, f"{path}?page_size={size}") for size in (1, 100)}
+    assert len(set(costs.values())) == 1, costs
+    assert costs[100] <= LIST_BUDGET
+
+
+def test_details_cost_at_most_three_statements(uncached: Flask) -> None:
+    client = uncached.test_client()
+    product = client.get("/api/v1/products?page_size=1").json[0]
+    assert _cost(uncached, f"/api/v1/products/{product['id']}") <= DETAIL_BUDGET
+    variant_id = client.get(f"/api/v1/products/{product['id']}").json["variants"][0]["id"]
+    assert _cost(uncached, f"/api/v1/variants/{variant_id}") <= DETAIL_BUDGET
+
+
+def test_a_cached_read_costs_no_statement(make_app: AppFactory, backend: str) -> None:
+    app = make_app(backend)
+    adapters = app.extensions["shop"]
+    seed_demo(adapters.engine, adapters.catalog_version, 10, 2)
+    assert _cost(app, "/api/v1/products?page_size=5") > 0
+    assert _cost(app, "/api/v1/products?page_size=5") == 0
