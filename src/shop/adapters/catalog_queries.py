@@ -23,6 +23,7 @@ from sqlalchemy import (
     Select,
     exists,
     func,
+    literal,
     select,
     true,
     union,
@@ -106,7 +107,7 @@ class SqlCatalogQueries:
                 c.c.name.label("category_name"),
                 c.c.slug.label("category_slug"),
                 p.c.price_from,
-                _has_stock().label("in_stock"),
+                _stock_flag().label("in_stock"),
             )
             .select_from(p.join(c, c.c.id == p.c.category_id))
             .where(*conditions)
@@ -252,6 +253,22 @@ def _has_stock() -> ColumnElement[bool]:
     stocked = v.alias("stocked")
     return exists().where(
         stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0
+    )
+
+
+def _stock_flag() -> Any:
+    """1 when the product has an active variant in stock, else NULL, for a select list.
+
+    Not EXISTS: PostgreSQL turns an EXISTS in a select list into a hash of every variant
+    (a scan of the whole table) even for a page of 20; a LIMIT 1 subquery is looked up
+    per row through the variants' product_id index.
+    """
+    stocked = v.alias("stocked")
+    return (
+        select(literal(1))
+        .where(stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0)
+        .limit(1)
+        .scalar_subquery()
     )
 
 
