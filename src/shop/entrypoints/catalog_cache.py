@@ -18,6 +18,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -40,9 +41,43 @@ RETRY_AFTER_OUTAGE_SECONDS = 5.0
 CACHE_ERRORS = (RedisError, OSError, ServiceUnavailable)
 
 
+class RecentEntries:
+    """This process's copies of recently served entries (an LRU), under the same keys.
+
+    A key carries the catalog version, so a copy is never served after a catalog write; it
+    lives no longer than its Redis original (`stored_at` + ttl). A hit costs no Redis round
+    trip and no unpickling: only the version is asked of Redis.
+    """
+
+    def __init__(self, ttl: float, capacity: int = 1024) -> None:
+        self.ttl = ttl
+        self.capacity = capacity
+        self._entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry["stored_at"] + self.ttl <= time.time():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+
 class CatalogCache:
-    def __init__(self, cache: Cache | None) -> None:
+    def __init__(self, cache: Cache | None, ttl: float) -> None:
         self.cache = cache
+        self.recent = RecentEntries(ttl)
         self._skip_until = 0.0
         self._lock = threading.Lock()
 
@@ -73,15 +108,22 @@ class CatalogCache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         assert self.cache is not None
+        entry = self.recent.get(key)
+        if entry is not None:
+            return entry
         try:
             entry = self.cache.get(key)
         except CACHE_ERRORS as exc:
             self._outage("get", exc)
             return None
-        return entry if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or "stored_at" not in entry:
+            return None
+        self.recent.put(key, entry)
+        return entry
 
     def set(self, key: str, entry: dict[str, Any]) -> None:
         assert self.cache is not None
+        self.recent.put(key, entry)
         try:
             self.cache.set(key, entry)
         except CACHE_ERRORS as exc:
@@ -106,7 +148,7 @@ def init_catalog_cache(app: Flask, settings: Settings) -> None:
             config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=2000)
         cache = Cache(config=config)
         cache.init_app(app, config=config)
-    app.extensions[EXTENSION] = CatalogCache(cache)
+    app.extensions[EXTENSION] = CatalogCache(cache, ttl=settings.stock_staleness)
 
 
 def _catalog_cache() -> CatalogCache:
@@ -128,6 +170,7 @@ def _entry(response: Response) -> dict[str, Any]:
         "headers": headers,
         "mimetype": response.mimetype,
         "etag": etag_of(body, headers),
+        "stored_at": time.time(),
     }
 
 
