@@ -220,3 +220,26 @@ def test_price_from_is_the_lowest_active_variant_price() -> None:
     cheap.is_active = False
     product.refresh_price_from()
     assert product.price_from == Decimal("20.00")
+
+
+def test_search_text_follows_name_description_and_active_skus() -> None:
+    product = Product(name="Nova X1", slug="nova-x1", category_id=1, description="A phone")
+    product.add_variant(Variant(sku="NX1-BLUE", price=Decimal("10"), stock=1))
+    hidden = product.add_variant(
+        Variant(
+            sku="NX1-RED",
+            price=Decimal("10"),
+            stock=1,
+            is_active=False,
+            attribute_values=[AttributeValue("Red", attribute_id=1, id=7)],
+        )
+    )
+    assert "nova x1" in product.search_text
+    assert "a phone" in product.search_text
+    assert "nx1-blue" in product.search_text
+    assert "nx1-red" not in product.search_text
+    product.rename("Nova X2")
+    hidden.is_active = True
+    product.refresh_derived()
+    assert "nova x2" in product.search_text
+    assert "nx1-red" in product.search_text

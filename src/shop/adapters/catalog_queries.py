@@ -6,9 +6,10 @@ variant detail 2 or 1, the attribute list 3. Every per-row figure comes from ins
 statements: the lowest active price from products.price_from (kept by the domain), stock
 from a correlated EXISTS, attributes from joins.
 
-On PostgreSQL, `q` is served by the trigram (pg_trgm) indexes of migration 0002 on
-lower(name), lower(description) and lower(sku); each of the three is searched on its own
-index and the matches are united, so a large catalog is never scanned whole.
+On PostgreSQL, `q` is served by the trigram (pg_trgm) index of migration 0003 on
+products.search_text (name, description and active SKUs, lower-cased, kept by the domain):
+one predicate, so the planner reads a rare term from the index and walks the sort order for
+a common one.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     true,
-    union,
 )
 
 from shop.adapters import orm
@@ -79,7 +80,7 @@ class SqlCatalogQueries:
         if not search.include_inactive:
             yield p.c.is_active == true()
         if search.q:
-            yield p.c.id.in_(_text_matches(search.q, search.include_inactive))
+            yield _text_match(search.q, search.include_inactive)
         if search.category is not None:
             slug = select(c.c.id).where(c.c.slug == search.category).scalar_subquery()
             yield p.c.category_id == slug
@@ -272,23 +273,18 @@ def _stock_flag() -> Any:
     )
 
 
-def _text_matches(q: str, include_inactive: bool) -> Any:
-    """Ids of products whose name, description or (visible) variant SKU contains `q`."""
+def _text_match(q: str, include_inactive: bool) -> ColumnElement[bool]:
+    """Name, description or an active variant's SKU contains `q` (products.search_text,
+    one trigram index on PostgreSQL). Admins also find products by an inactive SKU."""
     pattern = like_pattern(q)
-    by_name, by_text = p.alias("by_name"), p.alias("by_text")
-    by_sku = v.alias("by_sku")
-    sku_match: list[ColumnElement[bool]] = [
-        func.lower(by_sku.c.sku).like(pattern, escape=LIKE_ESCAPE)
-    ]
+    match = p.c.search_text.like(pattern, escape=LIKE_ESCAPE)
     if not include_inactive:
-        sku_match.append(by_sku.c.is_active == true())
-    return union(
-        select(by_name.c.id).where(func.lower(by_name.c.name).like(pattern, escape=LIKE_ESCAPE)),
-        select(by_text.c.id).where(
-            func.lower(by_text.c.description).like(pattern, escape=LIKE_ESCAPE)
-        ),
-        select(by_sku.c.product_id).where(*sku_match),
+        return match
+    hidden = v.alias("by_sku")
+    by_inactive_sku = select(hidden.c.product_id).where(
+        func.lower(hidden.c.sku).like(pattern, escape=LIKE_ESCAPE)
     )
+    return or_(match, p.c.id.in_(by_inactive_sku))
 
 
 def _variant_rule(search: ProductSearch) -> ColumnElement[bool] | None:

@@ -19,7 +19,12 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select
 
 from shop.adapters import orm
 from shop.adapters.demo_data import ATTRIBUTES, CATEGORIES, ProductRow, products
-from shop.domain.catalog import combination_key_of_ids, lowest_active_price, slugify
+from shop.domain.catalog import (
+    combination_key_of_ids,
+    lowest_active_price,
+    search_text_of,
+    slugify,
+)
 from shop.services.ports import CatalogVersion
 
 CHUNK = 2000
@@ -161,6 +166,11 @@ def _write_chunk(
                     "updated_at": now,
                     "price_from": lowest_active_price(
                         v for v in row.variants if v.sku not in used_skus
+                    ),
+                    "search_text": search_text_of(
+                        row.name,
+                        row.description,
+                        [v for v in row.variants if v.sku not in used_skus],
                     ),
                 }
                 for row in new

@@ -127,6 +127,8 @@ products = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # Derived: the lowest active variant price (Product.refresh_price_from), for sorting.
     Column("price_from", Money, nullable=True),
+    # Derived: name, description and active SKUs, lower-cased (Product.refresh_derived), for q.
+    Column("search_text", Text, nullable=False, server_default=""),
 )
 # Product lists sort by these (migration 0002; on PostgreSQL it also adds a descending
 # price index and the trigram indexes that serve `q`).

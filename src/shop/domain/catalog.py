@@ -191,6 +191,18 @@ def lowest_active_price(variants: Iterable[Priced]) -> Decimal | None:
     return min((v.price for v in variants if v.is_active), default=None)
 
 
+class Listed(Protocol):
+    sku: str
+    is_active: bool
+
+
+def search_text_of(name: str, description: str, variants: Iterable[Listed]) -> str:
+    """What `q` searches: name, description and active variant SKUs, lower-cased, in one text
+    (one trigram index serves it, so the planner can weigh a search term as a whole)."""
+    skus = (v.sku for v in variants if v.is_active)
+    return " ".join([name, description, *skus]).lower()
+
+
 def combination_key(values: Iterable[AttributeValue]) -> str:
     """A canonical text for a set of attribute values, unique per product in the database."""
     return combination_key_of_ids(v.id for v in values if v.id is not None)
@@ -249,13 +261,15 @@ class Product:
     # that lists sort and show it without aggregating variants. Call refresh_price_from()
     # after changing a variant's price or activity.
     price_from: Decimal | None = None
+    # Derived too: the text `q` searches (search_text_of); kept by refresh_derived().
+    search_text: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:
         self.name = check_name(self.name, "name", MAX_PRODUCT_NAME)
         self.slug = check_slug(self.slug)
         self.description = self.description.strip()
-        self.refresh_price_from()
+        self.refresh_derived()
 
     def add_variant(self, variant: Variant) -> Variant:
         """No two variants of one product share an attribute combination."""
@@ -263,15 +277,21 @@ class Product:
         if any(v.combination_key == variant.combination_key for v in self.variants):
             raise Conflict(f"Product {self.name!r} already has a variant with these attributes.")
         self.variants.append(variant)
-        self.refresh_price_from()
+        self.refresh_derived()
         self.touch()
         return variant
 
     def refresh_price_from(self) -> None:
         self.price_from = lowest_active_price(self.variants)
 
+    def refresh_derived(self) -> None:
+        """Recompute what is stored for lists and search; call after any variant change."""
+        self.refresh_price_from()
+        self.search_text = search_text_of(self.name, self.description, self.variants)
+
     def rename(self, name: str) -> None:
         self.name = check_name(name, "name", MAX_PRODUCT_NAME)
+        self.refresh_derived()
         self.touch()
 
     def change_slug(self, slug: str) -> None:
@@ -280,6 +300,7 @@ class Product:
 
     def describe(self, description: str) -> None:
         self.description = description.strip()
+        self.refresh_derived()
         self.touch()
 
     def set_active(self, active: bool) -> None:

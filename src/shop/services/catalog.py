@@ -354,7 +354,7 @@ def update_variant(
             variant.change_stock(stock)
         if not isinstance(is_active, Unset):
             variant.is_active = is_active
-        product.refresh_price_from()
+        product.refresh_derived()
         product.touch()
         commit_catalog_change(uow, version)
         return variant
