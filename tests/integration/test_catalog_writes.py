@@ -231,3 +231,15 @@ def test_concurrent_writes_of_one_sku_give_one_variant_and_a_409(
     with ThreadPoolExecutor(max_workers=len(products)) as pool:
         statuses = sorted(pool.map(add, range(len(products)), products))
     assert statuses == [201] + [409] * (len(products) - 1)
+
+
+def test_numbers_beyond_the_database_columns_are_refused_not_overflowed(api: Api) -> None:
+    admin = api.admin_headers()
+    for path in ("/api/v1/products/18446744073709551617", "/api/v1/variants/2147483648"):
+        assert api.client.get(path).status_code == 404
+        assert api.client.patch(path, json={}, headers=admin).status_code == 404
+    product = api.client.post(
+        "/api/v1/products", json={"name": "Big", "category_id": 2**63}, headers=admin
+    )
+    assert product.status_code == 422
+    assert "category_id" in product.json["errors"]

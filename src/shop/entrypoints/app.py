@@ -24,6 +24,7 @@ from shop.entrypoints.api import (
     variants,
 )
 from shop.entrypoints.catalog_cache import init_catalog_cache
+from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     settings = (settings or Settings.from_env()).with_secrets()
     settings.validate()
     app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,

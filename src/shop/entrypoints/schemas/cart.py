@@ -5,10 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shop.domain.cart import CapReason
+from shop.entrypoints.converters import MAX_ID
 from shop.entrypoints.schemas.common import ProblemSchema, StrictSchema
 
 CART_TOKEN_HEADER = "X-Cart-Token"
-MAX_ID = 2**31 - 1
 _MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "1299.00"}
 _TOKEN_DESCRIPTION = (
     "A guest cart's opaque token. An unknown or expired token is treated as no token. "

@@ -17,8 +17,11 @@ from marshmallow import (
 )
 
 from shop.domain.catalog import MAX_PRICE, MAX_SLUG_LENGTH
+from shop.entrypoints.converters import MAX_ID
 from shop.entrypoints.schemas.common import StrictSchema
 from shop.services.ports import PRODUCT_SORTS
+
+MAX_STOCK = 2**31 - 1  # a 32-bit INTEGER column
 
 MAX_ATTR_FILTERS = 10
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -148,7 +151,9 @@ class VariantCreateSchema(StrictSchema):
         metadata={"example": "PHN-X-BLU-256"},
     )
     price = money_in(required=True)
-    stock = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    stock = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_STOCK)
+    )
     attributes = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.String(validate=validate.Length(min=1, max=60)),
@@ -161,7 +166,7 @@ class VariantCreateSchema(StrictSchema):
 class VariantUpdateSchema(StrictSchema):
     sku = fields.String(validate=validate.Length(min=1, max=64))
     price = money_in()
-    stock = fields.Integer(strict=True, validate=validate.Range(min=0))
+    stock = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_STOCK))
     is_active = fields.Boolean()
 
 
@@ -197,7 +202,9 @@ class ProductCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     slug = slug_field()
     description = fields.String(load_default="", validate=validate.Length(max=10_000))
-    category_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    category_id = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
     image_url = _image_url()
 
 
@@ -205,7 +212,7 @@ class ProductUpdateSchema(StrictSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     slug = slug_field()
     description = fields.String(validate=validate.Length(max=10_000))
-    category_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    category_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID))
     image_url = _image_url()
     is_active = fields.Boolean()
 
