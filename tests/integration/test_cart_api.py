@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event
 from werkzeug.test import TestResponse
 
 from shop.domain.cart import new_guest_token
@@ -20,6 +17,7 @@ from tests.integration.factories import (
     set_product_active,
     set_variant,
 )
+from tests.integration.statement_count import statements as sql_statements
 
 CART = "/api/v1/cart"
 ITEMS = "/api/v1/cart/items"
@@ -55,20 +53,6 @@ def assert_problem(response: TestResponse, status: int) -> dict[str, Any]:
     body = dict(response.json or {})
     assert body["status"] == status
     return body
-
-
-@contextlib.contextmanager
-def sql_statements(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 # -- guests and tokens --------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from shop.adapters import orm
 from shop.adapters.catalog_version import RedisCatalogVersion
 from shop.adapters.redis_client import make_redis
 from tests.integration.apps import Api, AppFactory
-from tests.integration.catalog_cost import statements
 from tests.integration.catalog_data import build_sample
+from tests.integration.statement_count import statements
 from tests.servers import RedisServer
 
 

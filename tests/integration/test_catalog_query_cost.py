@@ -7,7 +7,7 @@ from flask import Flask
 
 from shop.adapters.demo_seed import seed_demo
 from tests.integration.apps import Api, AppFactory
-from tests.integration.catalog_cost import statements
+from tests.integration.statement_count import statements
 
 LIST_BUDGET = 4
 DETAIL_BUDGET = 3
