@@ -8,6 +8,7 @@ from redis import Redis
 from sqlalchemy import Engine, text
 
 from shop.adapters import orm
+from shop.adapters.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.catalog_queries import SqlCatalogQueries
 from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
@@ -49,7 +50,8 @@ class Adapters:
     catalog_version: CatalogVersion
     catalog_queries: CatalogQueries
     carts: CartStore
-    variant_lookup: VariantLookup
+    variant_lookup: VariantLookup  # live: for cart writes
+    cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
 
     def check_database(self) -> None:
         with self.engine.connect() as connection:
@@ -78,6 +80,7 @@ def bootstrap(settings: Settings) -> Adapters:
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
+    variant_lookup = SqlVariantLookup(engine)
     return Adapters(
         settings=settings,
         engine=engine,
@@ -98,5 +101,6 @@ def bootstrap(settings: Settings) -> Adapters:
             if redis is not None
             else InMemoryCartStore(settings.cart_ttl)
         ),
-        variant_lookup=SqlVariantLookup(engine),
+        variant_lookup=variant_lookup,
+        cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
     )

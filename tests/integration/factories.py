@@ -70,14 +70,20 @@ def _attribute_value(uow: SqlAlchemyUnitOfWork, name: str, value: str) -> Attrib
     return attribute.find_value(value) or attribute.add_value(value)
 
 
-def set_variant(adapters: Adapters, variant_id: int, **changes: object) -> None:
-    """Change a variant's columns (price, stock, is_active) as an admin would."""
+def set_variant(
+    adapters: Adapters, variant_id: int, *, as_catalog_write: bool = True, **changes: object
+) -> None:
+    """Change a variant's columns (price, stock, is_active) as an admin would (a catalog
+    write, which bumps the catalog version), or, with `as_catalog_write=False`, as an order
+    moves stock (no bump)."""
     with adapters.uow() as uow:
         variant = uow.variants.get(variant_id)
         assert variant is not None, variant_id
         for name, value in changes.items():
             setattr(variant, name, value)
         uow.commit()
+    if as_catalog_write:
+        adapters.catalog_version.bump()
 
 
 def set_product_active(adapters: Adapters, variant_id: int, active: bool) -> None:
@@ -89,6 +95,7 @@ def set_product_active(adapters: Adapters, variant_id: int, active: bool) -> Non
         assert product is not None
         product.is_active = active
         uow.commit()
+    adapters.catalog_version.bump()
 
 
 def delete_variant(adapters: Adapters, variant_id: int) -> None:
@@ -100,3 +107,4 @@ def delete_variant(adapters: Adapters, variant_id: int) -> None:
         assert product is not None
         uow.products.delete(product)
         uow.commit()
+    adapters.catalog_version.bump()

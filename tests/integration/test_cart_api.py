@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from shop.adapters.cached_variant_lookup import STOCK_STALENESS_SECONDS
 from shop.domain.cart import new_guest_token
 from tests.integration.apps import PASSWORD, Api, AppFactory, bearer
 from tests.integration.factories import (
@@ -329,6 +331,18 @@ def test_a_line_is_unavailable_when_inactive_or_short_but_stays_in_the_cart(api:
     set_variant(api.adapters, short, stock=4)
     body = api.client.get(CART, headers=token_header(token)).json
     assert {i["variant_id"]: i["available"] for i in body["items"]}[short] is True
+
+
+def test_stock_moved_by_orders_shows_in_cart_reads_within_a_second(api: Api) -> None:
+    variant = make_variant(api.adapters, stock=5)
+    token = guest_add(api.client, variant, 4, None)
+    assert api.client.get(CART, headers=token_header(token)).json["items"][0]["available"]
+    set_variant(api.adapters, variant, stock=3, as_catalog_write=False)
+    time.sleep(STOCK_STALENESS_SECONDS + 0.05)
+    body = api.client.get(CART, headers=token_header(token)).json
+    assert body["items"][0]["available"] is False
+    # A write checks live stock at once, whatever a read showed.
+    assert add(api.client, variant, 1, **{"X-Cart-Token": str(token)}).status_code == 409
 
 
 def test_a_cart_read_costs_one_sql_statement_whatever_its_size(api: Api) -> None:

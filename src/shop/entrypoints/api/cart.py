@@ -129,7 +129,7 @@ class Cart(MethodView):
     def get(self, headers: dict[str, Any]) -> Reply:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
         a = adapters()
-        return _reply(cart.view_cart(a.carts, a.variant_lookup, _rules(a), _owner(headers)))
+        return _reply(cart.view_cart(a.carts, a.cart_read_lookup, _rules(a), _owner(headers)))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(204)
