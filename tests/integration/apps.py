@@ -51,6 +51,13 @@ def empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+def fresh_server_env(postgres_url: str, redis_url: str, **settings: str) -> dict[str, str]:
+    """Empty the session's database and Redis; the environment for real server processes."""
+    empty_postgres(postgres_url)
+    Redis.from_url(redis_url).flushdb()
+    return {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, **settings}
+
+
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_url: str) -> str:
     migrations.upgrade(postgres_url)

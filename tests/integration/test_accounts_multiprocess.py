@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import requests
-from redis import Redis
 from sqlalchemy import create_engine, text
 
-from tests.integration.apps import PASSWORD, empty_postgres
+from tests.integration.apps import PASSWORD, fresh_server_env
 from tests.integration.gunicorn import run_gunicorn
 
 ADMIN = "boss@example.com"
@@ -15,14 +14,12 @@ ADMIN = "boss@example.com"
 def test_a_token_revoked_through_one_process_is_refused_by_the_other(
     migrated_postgres_url: str, redis_url: str
 ) -> None:
-    empty_postgres(migrated_postgres_url)
-    Redis.from_url(redis_url).flushdb()
-    env = {
-        "DATABASE_URL": migrated_postgres_url,
-        "REDIS_URL": redis_url,
-        "SHOP_ADMIN_EMAIL": ADMIN,
-        "SHOP_ADMIN_PASSWORD": PASSWORD,
-    }
+    env = fresh_server_env(
+        migrated_postgres_url,
+        redis_url,
+        SHOP_ADMIN_EMAIL=ADMIN,
+        SHOP_ADMIN_PASSWORD=PASSWORD,
+    )
     with run_gunicorn(env, workers=2, threads=2) as one, run_gunicorn(env, workers=1) as other:
         email = "shared@example.com"
         registered = requests.post(

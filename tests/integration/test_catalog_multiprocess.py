@@ -4,9 +4,8 @@ write through one is in the very next (cached) read through the other."""
 from __future__ import annotations
 
 import requests
-from redis import Redis
 
-from tests.integration.apps import PASSWORD, empty_postgres
+from tests.integration.apps import PASSWORD, fresh_server_env
 from tests.integration.gunicorn import run_gunicorn
 
 ADMIN = "catalog-admin@example.com"
@@ -15,14 +14,12 @@ ADMIN = "catalog-admin@example.com"
 def test_writes_through_one_server_show_in_cached_reads_of_the_other(
     migrated_postgres_url: str, redis_url: str
 ) -> None:
-    empty_postgres(migrated_postgres_url)
-    Redis.from_url(redis_url).flushdb()
-    env = {
-        "DATABASE_URL": migrated_postgres_url,
-        "REDIS_URL": redis_url,
-        "SHOP_ADMIN_EMAIL": ADMIN,
-        "SHOP_ADMIN_PASSWORD": PASSWORD,
-    }
+    env = fresh_server_env(
+        migrated_postgres_url,
+        redis_url,
+        SHOP_ADMIN_EMAIL=ADMIN,
+        SHOP_ADMIN_PASSWORD=PASSWORD,
+    )
     with run_gunicorn(env, workers=2, threads=2) as writer, run_gunicorn(env, workers=2) as reader:
         session = requests.Session()
         token = session.post(
