@@ -331,6 +331,18 @@ def gunicorn(
             terminate(proc)
             if proc.returncode not in (0, -signal.SIGTERM):
                 log(f"gunicorn for {name} exited with {proc.returncode}:\n{_tail(logfile)}")
+            _report_warnings(name, logfile)
+
+
+def _report_warnings(name: str, logfile: Path) -> None:
+    """Say what the server warned about (a cache outage fallback, say): it explains figures."""
+    with contextlib.suppress(OSError):
+        lines = logfile.read_text(errors="replace").splitlines()
+        noted = [line for line in lines if " WARNING " in line or " ERROR " in line]
+        if noted:
+            log(f"!! gunicorn for {name} logged {len(noted)} warnings/errors, first ones:")
+            for line in noted[:5]:
+                log(f"   {line}")
 
 
 def _tail(path: Path, lines: int = 20) -> str:
