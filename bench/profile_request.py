@@ -1,0 +1,114 @@
+"""Where one request's time goes: cProfile over N in-process requests on PostgreSQL + Redis.
+
+    .venv/bin/python bench/profile_request.py "/api/v1/products?page_size=20" --no-cache
+    .venv/bin/python bench/profile_request.py /api/v1/cart --cart
+
+Starts a private PostgreSQL and Redis (tests/servers.py), seeds the demo catalog, and times
+the path through Flask's test client (no HTTP server: this isolates the app's own cost);
+prints the mean time per request next to /healthz's, then the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import start_postgres, start_redis  # noqa: E402
+
+from shop.adapters import migrations  # noqa: E402
+from shop.entrypoints.app import create_app  # noqa: E402
+from shop.settings import TEST, Settings  # noqa: E402
+
+
+def mean_seconds(call: Any, count: int) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        call()
+    return (time.perf_counter() - started) / count
+
+
+def fill_cart(client: Any, lines: int = 5) -> dict[str, str]:
+    """A guest cart of `lines` in-stock variants; the headers that name it."""
+    headers: dict[str, str] = {}
+    for summary in client.get("/api/v1/products?in_stock=true&page_size=50").json:
+        variants = client.get(f"/api/v1/products/{summary['id']}").json["variants"]
+        stocked = [v for v in variants if v["stock"] > 0 and v["is_active"]]
+        if not stocked:
+            continue
+        reply = client.post(
+            "/api/v1/cart/items",
+            headers=headers,
+            json={"variant_id": stocked[0]["id"], "quantity": 1},
+        )
+        assert reply.status_code == 200, reply.json
+        headers = {"X-Cart-Token": reply.headers.get("X-Cart-Token", headers.get("X-Cart-Token"))}
+        lines -= 1
+        if not lines:
+            return headers
+    raise SystemExit("not enough variants in stock for a cart")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--no-cache", action="store_true", help="catalog response cache off")
+    parser.add_argument("--cart", action="store_true", help="send a 5-line guest cart's token")
+    parser.add_argument("-n", type=int, default=500, help="requests to profile")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    with start_postgres() as pg, start_redis() as redis:
+        migrations.upgrade(pg.url)
+        env = {**os.environ, "DATABASE_URL": pg.url, "REDIS_URL": redis.url, "SHOP_ENV": TEST}
+        subprocess.run(
+            [sys.executable, "-m", "shop.entrypoints.cli", "seed-demo"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        settings = Settings(
+            env=TEST,
+            database_url=pg.url,
+            redis_url=redis.url,
+            secret_key="p" * 32,
+            jwt_secret_key="q" * 32,
+            data_dir=Path(tempfile.mkdtemp()),
+            cache_enabled=not args.no_cache,
+        )
+        client = create_app(settings).test_client()
+        headers: dict[str, str] = {}
+        if args.cart:
+            headers = fill_cart(client)
+
+        def request() -> Any:
+            return client.get(args.path, headers=headers)
+
+        status = request().status_code
+        for _ in range(50):
+            request()
+        hello = mean_seconds(lambda: client.get("/healthz"), args.n)
+        took = mean_seconds(request, args.n)
+        print(
+            f"{args.path}: {status}, {took * 1e3:.2f} ms a request; /healthz {hello * 1e3:.2f} ms"
+            f" ({hello / took:.2f}x)"
+        )
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.n):
+            request()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
