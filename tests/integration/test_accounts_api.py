@@ -256,3 +256,20 @@ def test_the_admin_from_settings_exists_at_start(make_app: AppFactory, backend: 
     tokens = api.login("boss@example.com")
     me = api.client.get(ME, headers=bearer(tokens["access_token"]))
     assert me.json["role"] == "admin"
+
+
+def test_the_operator_rate_limit_covers_the_api_but_not_the_probes(
+    make_app: AppFactory, backend: str
+) -> None:
+    app = make_app(backend, rate_limit="3/minute")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/v1/categories").status_code == 200
+    limited = client.get("/api/v1/categories")
+    assert_problem(limited, 429)
+    assert int(limited.headers["Retry-After"]) >= 1
+    other_client = client.get("/api/v1/categories", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert other_client.status_code == 200
+    for _ in range(5):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
