@@ -69,9 +69,9 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         attributes.blp,
         products.blp,
         variants.blp,
+        health.blp,
     ):
         api.register_blueprint(blueprint)
-    app.register_blueprint(health.blp)
     cart.document_line_limit(api, settings.max_line_quantity)
 
     if settings.admin_email and settings.admin_password:

@@ -4,34 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from shop.entrypoints.context import adapters
-from shop.entrypoints.problems import RETRY_AFTER_SECONDS, problem
+from shop.entrypoints.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
+from shop.entrypoints.schemas.common import ProblemSchema
 
-blp = Blueprint("health", __name__)
-
-
-@blp.get("/healthz")
-def healthz() -> Response:
-    return jsonify(status="ok")
+blp = Blueprint("health", __name__, description="Probes")
 
 
-@blp.get("/readyz")
-def readyz() -> Response:
-    a = adapters()
-    checks: dict[str, str] = {"database": _check(a.check_database)}
-    if a.redis is not None:
-        checks["redis"] = _check(a.check_redis)
-    down = [name for name, state in checks.items() if state != "ok"]
-    if down:
-        return problem(
-            503,
-            f"Not ready: {', '.join(down)} unavailable.",
-            checks=checks,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
-    return jsonify(status="ok", checks=checks)
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
+class ReadinessSchema(HealthSchema):
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"example": {"database": "ok", "redis": "ok"}},
+    )
+
+
+class NotReadySchema(ProblemSchema):
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+@blp.route("/healthz")
+class Liveness(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self) -> Response:
+        """200 while the process is up (it asks no backing service)."""
+        return jsonify(status="ok")
+
+
+@blp.route("/readyz")
+class Readiness(MethodView):
+    @blp.response(200, ReadinessSchema)
+    @blp.alt_response(
+        503,
+        schema=NotReadySchema,
+        content_type=PROBLEM_JSON,
+        description="A backing service does not answer; `checks` names it.",
+    )
+    def get(self) -> Response:
+        """200 when the database (and Redis, when configured) answer."""
+        a = adapters()
+        checks: dict[str, str] = {"database": _check(a.check_database)}
+        if a.redis is not None:
+            checks["redis"] = _check(a.check_redis)
+        down = [name for name, state in checks.items() if state != "ok"]
+        if down:
+            return problem(
+                503,
+                f"Not ready: {', '.join(down)} unavailable.",
+                checks=checks,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return jsonify(status="ok", checks=checks)
 
 
 def _check(probe: Any) -> str:
