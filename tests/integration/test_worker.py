@@ -1,0 +1,40 @@
+"""`shop worker` works the job queues of the configured Redis (jobs arrive with checkout)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from redis import Redis
+from rq import Queue
+
+from shop.entrypoints.worker import QUEUES
+
+
+def shop(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shop.entrypoints.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_burst_worker_runs_what_is_queued_and_stops(redis_url: str) -> None:
+    connection = Redis.from_url(redis_url)
+    queue = Queue(QUEUES[0], connection=connection)
+    job = queue.enqueue("builtins.len", "four")
+    result = shop("worker", "--burst", env={"REDIS_URL": redis_url})
+    assert result.returncode == 0, result.stderr
+    job.refresh()
+    assert job.is_finished
+    assert job.return_value() == 4
+
+
+def test_the_worker_needs_redis() -> None:
+    result = shop("worker", "--burst", env={"REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
