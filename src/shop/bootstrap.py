@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from shop.adapters import orm
 from shop.adapters.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.catalog_queries import SqlCatalogQueries
 from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
-from shop.adapters.database import make_engine, make_session_factory
+from shop.adapters.database import make_engine, make_session_factory, ping_database
 from shop.adapters.login_throttle import LimitsLoginThrottle
 from shop.adapters.memory_cart import InMemoryCartStore
 from shop.adapters.memory_tokens import InMemoryTokenStore
@@ -54,8 +54,7 @@ class Adapters:
     cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
 
     def check_database(self) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        ping_database(self.engine)
 
     def check_redis(self) -> None:
         if self.redis is not None:

@@ -172,13 +172,6 @@ def _name(index: int) -> tuple[CategoryPlan, str]:
     return category, name
 
 
-def max_variants(category: CategoryPlan) -> int:
-    total = 1
-    for _, values in category.axes:
-        total *= len(values)
-    return total
-
-
 def product(index: int, variants_per_product: int) -> ProductRow:
     """The demo product number `index` (0-based) with up to `variants_per_product` variants."""
     category, name = _name(index)

@@ -11,8 +11,6 @@ from sqlalchemy import Engine, Select, bindparam, select
 from shop.adapters import orm
 from shop.domain.cart import VariantSnapshot
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger id cannot exist (and must not reach SQL)
-
 
 def _snapshot_query() -> Select[Any]:
     """Built once: constructing a select costs more than running it on a small cart."""
@@ -50,7 +48,7 @@ class SqlVariantLookup:
         self._engine = engine
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
-        ids = sorted({i for i in variant_ids if 0 < i <= MAX_ID})
+        ids = sorted({i for i in variant_ids if 0 < i <= orm.MAX_INTEGER})
         if not ids:
             return {}
         with self._engine.connect() as connection:

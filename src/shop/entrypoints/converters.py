@@ -6,7 +6,9 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns
+from shop.adapters.orm import MAX_INTEGER
+
+MAX_ID = MAX_INTEGER  # ids are INTEGER columns
 
 
 class IdConverter(IntegerConverter):

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 from shop.domain.catalog import (
     MAX_ATTRIBUTE_TEXT,
@@ -78,11 +78,18 @@ def _with_slug_retries(derived: bool, attempt: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _free_slug(taken: set[str], wanted: str | None, name: str, current: str | None = None) -> str:
+class _Slugs(Protocol):
+    def slugs_like(self, base: str) -> set[str]: ...
+
+
+def _free_slug(slugs: _Slugs, wanted: str | None, name: str, current: str | None = None) -> str:
+    """`wanted` if free (or already this entity's), else Conflict; without one, a slug derived
+    from `name` and made unique."""
     if wanted is None:
-        return unique_slug(slugify(name), taken)
+        base = slugify(name)
+        return unique_slug(base, slugs.slugs_like(base))
     wanted = check_slug(wanted)
-    if wanted != current and wanted in taken:
+    if wanted != current and wanted in slugs.slugs_like(wanted):
         raise Conflict(f"The slug {wanted!r} is already in use.")
     return wanted
 
@@ -101,8 +108,7 @@ def create_category(
 
     def attempt() -> Category:
         with uow_factory() as uow:
-            taken = uow.categories.slugs_like(slug or slugify(name))
-            category = Category(name=name, slug=_free_slug(taken, slug, name))
+            category = Category(name=name, slug=_free_slug(uow.categories, slug, name))
             uow.categories.add(category)
             commit_catalog_change(uow, version)
             return category
@@ -133,9 +139,7 @@ def update_category(
         if not isinstance(name, Unset):
             category.rename(name)
         if not isinstance(slug, Unset):
-            wanted = check_slug(slug)
-            taken = uow.categories.slugs_like(wanted)
-            category.change_slug(_free_slug(taken, wanted, category.name, category.slug))
+            category.change_slug(_free_slug(uow.categories, slug, category.name, category.slug))
         commit_catalog_change(uow, version)
         return category
 
@@ -219,10 +223,9 @@ def create_product(
     def attempt() -> Product:
         with uow_factory() as uow:
             _check_category(uow, category_id)
-            taken = uow.products.slugs_like(slug or slugify(name))
             product = Product(
                 name=name,
-                slug=_free_slug(taken, slug, name),
+                slug=_free_slug(uow.products, slug, name),
                 category_id=category_id,
                 description=description,
                 image_url=image_url,
@@ -255,9 +258,7 @@ def update_product(
         if not isinstance(name, Unset):
             product.rename(name)
         if not isinstance(slug, Unset):
-            wanted = check_slug(slug)
-            taken = uow.products.slugs_like(wanted)
-            product.change_slug(_free_slug(taken, wanted, product.name, product.slug))
+            product.change_slug(_free_slug(uow.products, slug, product.name, product.slug))
         if not isinstance(description, Unset):
             product.describe(description)
         if not isinstance(category_id, Unset):

@@ -16,12 +16,13 @@ from marshmallow import (
     validates_schema,
 )
 
+from shop.adapters.orm import MAX_INTEGER
 from shop.domain.catalog import MAX_PRICE, MAX_SLUG_LENGTH
 from shop.entrypoints.converters import MAX_ID
 from shop.entrypoints.schemas.common import StrictSchema
 from shop.services.ports import PRODUCT_SORTS
 
-MAX_STOCK = 2**31 - 1  # a 32-bit INTEGER column
+MAX_STOCK = MAX_INTEGER
 
 MAX_ATTR_FILTERS = 10
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
