@@ -59,5 +59,6 @@ def downgrade() -> None:
         op.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
         for name, (table, expression) in OLD_TRIGRAM_INDEXES.items():
             op.execute(f"CREATE INDEX {name} ON {table} USING gin ({expression} gin_trgm_ops)")
-    with op.batch_alter_table("products") as batch_op:
-        batch_op.drop_column("search_text")
+    # Not batch mode: on SQLite it would copy the table and lose 0002's expression index
+    # (lower(name)), which 0002's downgrade then drops. SQLite 3.35+ drops a column in place.
+    op.execute("ALTER TABLE products DROP COLUMN search_text")
