@@ -7,22 +7,22 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlalchemy import Engine
 
-from shop.adapters import orm
-from shop.adapters.cached_variant_lookup import CachedVariantLookup
-from shop.adapters.catalog_queries import SqlCatalogQueries
-from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
-from shop.adapters.database import make_engine, make_session_factory, ping_database
 from shop.adapters.login_throttle import LimitsLoginThrottle
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.adapters.memory_tokens import InMemoryTokenStore
+from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
-from shop.adapters.redis_cart import RedisCartStore
-from shop.adapters.redis_client import make_redis
-from shop.adapters.redis_tokens import RedisTokenStore
-from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.adapters.variant_lookup import SqlVariantLookup
-from shop.services.ports import (
+from shop.adapters.redis.cart_store import RedisCartStore
+from shop.adapters.redis.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
+from shop.adapters.redis.client import make_redis
+from shop.adapters.redis.tokens import RedisTokenStore
+from shop.adapters.sql import tables as orm
+from shop.adapters.sql.engine import make_engine, make_session_factory, ping_database
+from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
+from shop.adapters.sql.queries.products import SqlCatalogQueries
+from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.services.common import (
     CartStore,
     CatalogQueries,
     CatalogVersion,

@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from redis import Redis
 from sqlalchemy import create_engine, text
 
-from shop.adapters import migrations
-from shop.adapters.orm import metadata
+from shop.adapters.sql import migrations
+from shop.adapters.sql.tables import metadata
 from shop.bootstrap import Adapters
-from shop.entrypoints.app import create_app
-from shop.services.accounts import ensure_admin
+from shop.entrypoints.web.app import create_app
+from shop.services.accounts.sign_in import ensure_admin
 from shop.settings import TEST, Settings
 
 BACKENDS = ("embedded", "postgres")

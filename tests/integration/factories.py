@@ -13,9 +13,9 @@ import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 
-from shop.adapters.unit_of_work import SqlAlchemyUnitOfWork
+from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from shop.bootstrap import Adapters
-from shop.domain.catalog import Attribute, AttributeValue, Category, Product, Variant
+from shop.domain.catalog.products import Attribute, AttributeValue, Category, Product, Variant
 
 _serial = itertools.count(1)
 

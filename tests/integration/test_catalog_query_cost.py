@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from shop.adapters.demo_seed import seed_demo
+from shop.adapters.sql.demo_seed import seed_demo
 from tests.integration.apps import Api, AppFactory
 from tests.integration.statement_count import statements
 

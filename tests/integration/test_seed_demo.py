@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from shop.adapters import orm
-from shop.adapters.demo_seed import seed_demo
-from shop.entrypoints.cli import main
+from shop.adapters.sql import tables as orm
+from shop.adapters.sql.demo_seed import seed_demo
+from shop.entrypoints.cli.main import main
 from tests.integration.apps import Api, AppFactory
 
 

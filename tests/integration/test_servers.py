@@ -13,8 +13,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests import servers
-from tests.servers import PostgresServer, RedisServer
+from tests.support import servers
+from tests.support.servers import PostgresServer, RedisServer
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -36,7 +36,7 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> bool:
 
 
 def _run_child(code: str) -> subprocess.Popen[str]:
-    """A Python child in the repo root that can import tests.servers."""
+    """A Python child in the repo root that can import tests.support.servers."""
     return subprocess.Popen(
         [sys.executable, "-c", code],
         cwd=REPO_ROOT,
@@ -171,7 +171,7 @@ def test_missing_binaries_fail_with_the_install_command(
 def test_sigterm_stops_the_servers_of_the_dying_process() -> None:
     child = _run_child(
         "import time\n"
-        "from tests.servers import start_postgres, start_redis\n"
+        "from tests.support.servers import start_postgres, start_redis\n"
         "pg, r = start_postgres(), start_redis()\n"
         "print(r.pid, pg.workdir, r.workdir, flush=True)\n"
         "time.sleep(60)\n"
@@ -194,7 +194,7 @@ def test_sigterm_stops_the_servers_of_the_dying_process() -> None:
 def test_servers_of_a_sigkilled_process_are_reaped_later() -> None:
     child = _run_child(
         "import time\n"
-        "from tests.servers import start_postgres, start_redis\n"
+        "from tests.support.servers import start_postgres, start_redis\n"
         "pg, r = start_postgres(), start_redis()\n"
         "print(r.pid, pg.workdir, r.workdir, flush=True)\n"
         "time.sleep(60)\n"

@@ -9,12 +9,12 @@ import sys
 from redis import Redis
 from rq import Queue
 
-from shop.entrypoints.worker import QUEUES
+from shop.entrypoints.worker.main import QUEUES
 
 
 def shop(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shop.entrypoints.cli", *args],
+        [sys.executable, "-m", "shop.entrypoints.cli.main", *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

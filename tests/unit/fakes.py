@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Self
 
-from shop.domain.accounts import User
-from shop.domain.catalog import Attribute, Category, Product, Variant
+from shop.domain.accounts.users import User
+from shop.domain.catalog.products import Attribute, Category, Product, Variant
 from shop.domain.errors import Conflict, ServiceUnavailable
 
 _ids = itertools.count(1)

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.adapters.memory_tokens import InMemoryTokenStore
-from shop.domain.accounts import Role, normalise_email
+from shop.adapters.memory.tokens import InMemoryTokenStore
+from shop.domain.accounts.users import Role, normalise_email
 from shop.domain.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
-from shop.services import accounts
+from shop.services.accounts import sign_in as accounts
 from tests.unit.fakes import FakeHasher, FakeThrottle, FakeUnitOfWork
 
 PASSWORD = "long-enough"

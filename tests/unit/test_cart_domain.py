@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.domain.cart import (
+from shop.domain.cart.cart import (
     Adjustment,
     CapReason,
     Cart,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.domain.cart import (
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.domain.cart.cart import (
     Adjustment,
     CapReason,
     CartOwner,
@@ -18,8 +18,8 @@ from shop.domain.cart import (
     new_guest_token,
 )
 from shop.domain.errors import Conflict, NotFound, ValidationFailed
-from shop.services import cart
-from shop.services.cart import CartRules, CartView
+from shop.services.cart import items as cart
+from shop.services.cart.items import CartRules, CartView
 
 RULES = CartRules(max_line_quantity=10, currency="USD")
 

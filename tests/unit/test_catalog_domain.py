@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.domain.catalog import (
+from shop.domain.catalog.products import (
     MAX_PRICE,
     SLUG_BASE_LENGTH,
     Attribute,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from shop.domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from shop.services import catalog
+from shop.services.catalog import products as catalog
 from tests.unit.fakes import FakeCatalogVersion, FakeUnitOfWork
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from shop.entrypoints.problems import PROBLEM_JSON
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web.problems import PROBLEM_JSON
 
 BEARER = [{"bearerAuth": []}]
 # Component response names (Python 3.13 renamed some statuses, e.g. 422's).
@@ -30,7 +30,7 @@ class ShopApi(Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self) -> None:
-        """Errors are handled by `shop.entrypoints.problems`, registered by the app factory."""
+        """Errors are handled by `shop.entrypoints.web.problems`, registered by the app factory."""
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:

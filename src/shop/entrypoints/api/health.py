@@ -9,9 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from shop.entrypoints.context import adapters
-from shop.entrypoints.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
 
 blp = Blueprint("health", __name__, description="Probes")
 

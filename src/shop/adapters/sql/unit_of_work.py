@@ -1,0 +1,63 @@
+"""The SQLAlchemy unit of work: one session per use case, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shop.adapters.sql.repositories import catalog as repositories
+from shop.domain.errors import Conflict
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self.users = repositories.SqlUserRepository(self.session)
+        self.categories = repositories.SqlCategoryRepository(self.session)
+        self.attributes = repositories.SqlAttributeRepository(self.session)
+        self.products = repositories.SqlProductRepository(self.session)
+        self.variants = repositories.SqlVariantRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closing rolls back whatever was not committed, and (unlike rollback) keeps the loaded
+        # state of returned entities readable after the block.
+        self.session.close()
+
+    def commit(self) -> None:
+        """Commit; a unique or foreign-key violation found by the database is a Conflict."""
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("The change conflicts with existing data.") from exc
+
+    def flush(self) -> None:
+        """Send pending changes now, to learn generated ids before the commit."""
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("The change conflicts with existing data.") from exc
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)

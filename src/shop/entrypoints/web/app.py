@@ -1,0 +1,120 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shop.bootstrap import Adapters, bootstrap, limits_storage_uri
+from shop.entrypoints.api import ShopApi, health
+from shop.entrypoints.api.accounts import views as accounts
+from shop.entrypoints.api.cart import views as cart
+from shop.entrypoints.api.catalog import attributes, categories, products, variants
+from shop.entrypoints.web import auth
+from shop.entrypoints.web.catalog_cache import init_catalog_cache
+from shop.entrypoints.web.converters import IdConverter
+from shop.entrypoints.web.problems import register_error_handlers
+from shop.services.accounts.sign_in import ensure_admin
+from shop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+MAX_BODY_BYTES = 1024 * 1024
+UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def create_app(settings: Settings | None = None, adapters: Adapters | None = None) -> Flask:
+    """Build the app for `settings` (default: from the environment)."""
+    settings = (settings or Settings.from_env()).with_secrets()
+    settings.validate()
+    app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.url_map.converters["int"] = IdConverter
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+        **_openapi_config(),
+    )
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
+    app.extensions["shop"] = adapters or bootstrap(settings)
+    register_error_handlers(app)
+    auth.configure_jwt(app, settings)
+    _configure_rate_limits(app, settings)
+    init_catalog_cache(app, settings)
+
+    api = ShopApi(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    for blueprint in (
+        accounts.blp,
+        cart.blp,
+        categories.blp,
+        attributes.blp,
+        products.blp,
+        variants.blp,
+        health.blp,
+    ):
+        api.register_blueprint(blueprint)
+    cart.document_line_limit(api, settings.max_line_quantity)
+
+    if settings.admin_email and settings.admin_password:
+        _ensure_admin(app, settings)
+    return app
+
+
+def _openapi_config() -> dict[str, object]:
+    return {
+        "API_TITLE": "Shop API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/swagger-ui",
+        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+        "OPENAPI_REDOC_PATH": "/redoc",
+        "OPENAPI_REDOC_URL": "/static/redoc/redoc.standalone.js",
+        "API_SPEC_OPTIONS": {
+            "info": {
+                "description": "Catalog, carts, checkout and orders. Errors are RFC 9457 "
+                "problem details (application/problem+json).",
+            },
+        },
+    }
+
+
+def _configure_rate_limits(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        RATELIMIT_ENABLED=bool(settings.rate_limit),
+        RATELIMIT_DEFAULT=settings.rate_limit or "",
+        RATELIMIT_STORAGE_URI=limits_storage_uri(settings),
+        RATELIMIT_STORAGE_OPTIONS=(
+            {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
+        ),
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="shop-rate",
+    )
+    Limiter(
+        key_func=get_remote_address,
+        app=app,
+        default_limits_exempt_when=lambda: request.path in UNLIMITED_PATHS,
+    )
+
+
+def _ensure_admin(app: Flask, settings: Settings) -> None:
+    a: Adapters = app.extensions["shop"]
+    try:
+        ensure_admin(a.uow, a.hasher, settings.admin_email or "", settings.admin_password or "")
+    except SQLAlchemyError as exc:
+        # The database may be down or not migrated yet; the API still starts and says 503.
+        log.warning("could not ensure the admin account at start: %s", type(exc).__name__)
