@@ -1,8 +1,16 @@
-"""The one place that turns settings into wired adapters (the composition root)."""
+"""The composition root: the one place that turns settings into wired adapters.
+
+Every client is built here, once per process (the engine, the Redis clients, the stores, the
+caches, the rate-limit storage, the job queue's connection), and each feature gets its own
+small bundle of what its use cases and views need.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from redis import Redis
 from sqlalchemy import Engine
@@ -15,50 +23,63 @@ from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
-from shop.adapters.redis.client import make_redis
+from shop.adapters.redis.client import make_redis, ping_redis
 from shop.adapters.redis.tokens import RedisTokenStore
-from shop.adapters.sql import tables as orm
+from shop.adapters.sql import tables
 from shop.adapters.sql.engine import make_engine, make_session_factory, ping_database
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.services.common import (
-    CartStore,
-    CatalogQueries,
-    CatalogVersion,
-    Clock,
+from shop.services.accounts.ports import (
+    AccountsUnitOfWorkFactory,
     LoginThrottle,
     PasswordHasher,
     TokenStore,
-    VariantLookup,
 )
+from shop.services.cart.ports import CartDependencies, CartRules, CartStore
+from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
+from shop.services.common import Clock
 from shop.settings import Settings
+
+Probe = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class AccountsBundle:
+    uow: AccountsUnitOfWorkFactory
+    hasher: PasswordHasher
+    tokens: TokenStore
+    login_throttle: LoginThrottle
+
+
+@dataclass(frozen=True)
+class CatalogBundle:
+    uow: CatalogUnitOfWorkFactory
+    version: CatalogVersion
+    queries: CatalogQueries
+
+
+@dataclass(frozen=True)
+class RateLimitStorage:
+    """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
+
+    uri: str
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Adapters:
-    """Everything a request or job may need, built once per process."""
+    """What this process was wired with: one bundle per feature, built once."""
 
     settings: Settings
-    engine: Engine
-    uow: SqlAlchemyUnitOfWorkFactory
-    hasher: PasswordHasher
-    tokens: TokenStore
-    login_throttle: LoginThrottle
     clock: Clock
+    accounts: AccountsBundle
+    catalog: CatalogBundle
+    cart: CartDependencies
+    rate_limits: RateLimitStorage
+    engine: Engine
     redis: Redis | None
-    catalog_version: CatalogVersion
-    catalog_queries: CatalogQueries
-    carts: CartStore
-    variant_lookup: VariantLookup  # live: for cart writes
-    cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
-
-    def check_database(self) -> None:
-        ping_database(self.engine)
-
-    def check_redis(self) -> None:
-        if self.redis is not None:
-            self.redis.ping()
+    probes: dict[str, Probe]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -71,35 +92,71 @@ def limits_storage_uri(settings: Settings) -> str:
     return settings.redis_url or "memory://"
 
 
+def rate_limit_storage(settings: Settings) -> RateLimitStorage:
+    if settings.redis_url:
+        return RateLimitStorage(
+            limits_storage_uri(settings), {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
+    return RateLimitStorage(limits_storage_uri(settings))
+
+
 def bootstrap(settings: Settings) -> Adapters:
-    orm.start_mappers()
+    tables.start_mappers()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
-    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore()
+    uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
-    variant_lookup = SqlVariantLookup(engine)
+    probes: dict[str, Probe] = {"database": lambda: ping_database(engine)}
+    if redis is not None:
+        probes["redis"] = partial(ping_redis, redis)
     return Adapters(
         settings=settings,
+        clock=SystemClock(),
+        accounts=_accounts(settings, uow, redis),
+        catalog=CatalogBundle(
+            uow=uow,
+            version=catalog_version,
+            queries=SqlCatalogQueries(engine, settings.currency),
+        ),
+        cart=_cart(settings, engine, redis, catalog_version),
+        rate_limits=rate_limit_storage(settings),
         engine=engine,
-        uow=SqlAlchemyUnitOfWorkFactory(make_session_factory(engine)),
+        redis=redis,
+        probes=probes,
+    )
+
+
+def _accounts(
+    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None
+) -> AccountsBundle:
+    return AccountsBundle(
+        uow=uow,
         hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=tokens,
+        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(),
         login_throttle=LimitsLoginThrottle(
             limits_storage_uri(settings),
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
-        clock=SystemClock(),
-        redis=redis,
-        catalog_version=catalog_version,
-        catalog_queries=SqlCatalogQueries(engine, settings.currency),
-        carts=(
-            RedisCartStore(redis, settings.cart_ttl)
-            if redis is not None
-            else InMemoryCartStore(settings.cart_ttl)
-        ),
-        variant_lookup=variant_lookup,
-        cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
+    )
+
+
+def _cart(
+    settings: Settings, engine: Engine, redis: Redis | None, version: CatalogVersion
+) -> CartDependencies:
+    """Cart writes check live stock; showing a cart may use a version-keyed copy of the
+    variants at most a second old (a catalog write shows at once)."""
+    store: CartStore = (
+        RedisCartStore(redis, settings.cart_ttl)
+        if redis is not None
+        else InMemoryCartStore(settings.cart_ttl)
+    )
+    live = SqlVariantLookup(engine)
+    return CartDependencies(
+        store=store,
+        live_variants=live,
+        shown_variants=CachedVariantLookup(live, version),
+        rules=CartRules(settings.max_line_quantity, settings.currency),
     )

@@ -150,7 +150,7 @@ class Api:
 
     def admin_headers(self) -> dict[str, str]:
         email = self.new_email("admin")
-        ensure_admin(self.adapters.uow, self.adapters.hasher, email, PASSWORD)
+        ensure_admin(self.adapters.accounts.uow, self.adapters.accounts.hasher, email, PASSWORD)
         return bearer(self.login(email)["access_token"])
 
 

@@ -17,8 +17,8 @@ from redis import Redis
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.client import make_redis
-from shop.domain.cart.cart import Cart, CartOwner, MergedLine, MergeResult, new_guest_token
-from shop.services.common import CartStore
+from shop.domain.cart.cart import Cart, CartOwner, MergedLine, new_guest_token
+from shop.services.cart.ports import CartStore, MergeResult
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -17,7 +17,7 @@ DETAIL_BUDGET = 3
 def uncached(make_app: AppFactory, backend: str) -> Flask:
     app = make_app(backend, cache_enabled=False)
     adapters = app.extensions["shop"]
-    seed_demo(adapters.engine, adapters.catalog_version, 60, 3)
+    seed_demo(adapters.engine, adapters.catalog.version, 60, 3)
     return app
 
 
@@ -78,6 +78,6 @@ def test_details_cost_at_most_three_statements(uncached: Flask) -> None:
 def test_a_cached_read_costs_no_statement(make_app: AppFactory, backend: str) -> None:
     app = make_app(backend)
     adapters = app.extensions["shop"]
-    seed_demo(adapters.engine, adapters.catalog_version, 10, 2)
+    seed_demo(adapters.engine, adapters.catalog.version, 10, 2)
     assert _cost(app, "/api/v1/products?page_size=5") > 0
     assert _cost(app, "/api/v1/products?page_size=5") == 0

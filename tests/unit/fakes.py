@@ -8,8 +8,10 @@ from types import TracebackType
 from typing import Self
 
 from shop.domain.accounts.users import User
-from shop.domain.catalog.products import Attribute, Category, Product, Variant
-from shop.domain.errors import Conflict, ServiceUnavailable
+from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.taxonomy import Attribute, Category
+from shop.domain.errors import Conflict
+from shop.services.common import ServiceUnavailable
 
 _ids = itertools.count(1)
 

@@ -15,14 +15,13 @@ from shop.domain.cart.cart import (
     CartOwner,
     LineCap,
     MergedLine,
-    VariantSnapshot,
     adjustments,
     check_quantity,
     is_token_shaped,
     line_cap,
     new_guest_token,
-    price_cart,
 )
+from shop.domain.cart.pricing import VariantSnapshot, price_cart
 from shop.domain.errors import ValidationFailed
 
 variant_ids = st.integers(min_value=1, max_value=30)

@@ -9,22 +9,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.domain.catalog.products import (
+from shop.domain.catalog.products import Product, Variant, combination_key
+from shop.domain.catalog.rules import (
     MAX_PRICE,
     SLUG_BASE_LENGTH,
-    Attribute,
-    AttributeValue,
-    Category,
-    Product,
-    Variant,
     check_price,
     check_slug,
     check_stock,
-    combination_key,
     normalise_sku,
-    resolve_attribute_values,
     slugify,
     unique_slug,
+)
+from shop.domain.catalog.taxonomy import (
+    Attribute,
+    AttributeValue,
+    Category,
+    resolve_attribute_values,
 )
 from shop.domain.errors import Conflict, ValidationFailed
 

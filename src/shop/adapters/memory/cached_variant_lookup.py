@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Iterable
 
-from shop.domain.cart.cart import VariantSnapshot
-from shop.services.common import CatalogVersion, VariantLookup
+from shop.domain.cart.pricing import VariantSnapshot
+from shop.services.cart.ports import VariantLookup
+from shop.services.catalog.ports import CatalogVersion
 
 STOCK_STALENESS_SECONDS = 1.0
 

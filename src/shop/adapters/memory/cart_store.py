@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from shop.domain.cart.cart import AddResult, Cart, CartOwner, MergeResult
+from shop.domain.cart.cart import Cart, CartOwner
+from shop.services.cart.ports import AddResult, MergeResult
 
 
 @dataclass

@@ -15,7 +15,8 @@ from typing import Any
 
 from redis import Redis
 
-from shop.domain.cart.cart import AddResult, CartOwner, MergedLine, MergeResult
+from shop.domain.cart.cart import CartOwner, MergedLine
+from shop.services.cart.ports import AddResult, MergeResult
 
 MARKER = "_"
 

@@ -14,7 +14,7 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
-from shop.domain.errors import ServiceUnavailable
+from shop.services.common import ServiceUnavailable
 
 VERSION_KEY = "shop:catalog:version"
 

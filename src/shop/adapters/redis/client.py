@@ -18,3 +18,8 @@ def make_redis(url: str, *, decode_responses: bool = True) -> Redis:
         health_check_interval=15,
         decode_responses=decode_responses,
     )
+
+
+def ping_redis(client: Redis) -> None:
+    """Raise unless Redis answers."""
+    client.ping()

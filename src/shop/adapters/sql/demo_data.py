@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shop.domain.catalog.products import slugify
+from shop.domain.catalog.rules import slugify
 from shop.domain.money import CENT
 
 ATTRIBUTES: dict[str, tuple[str, ...]] = {

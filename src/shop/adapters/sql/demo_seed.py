@@ -19,13 +19,9 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select
 
 from shop.adapters.sql import tables as orm
 from shop.adapters.sql.demo_data import ATTRIBUTES, CATEGORIES, ProductRow, products
-from shop.domain.catalog.products import (
-    combination_key_of_ids,
-    lowest_active_price,
-    search_text_of,
-    slugify,
-)
-from shop.services.common import CatalogVersion
+from shop.domain.catalog.products import combination_key_of_ids, lowest_active_price, search_text_of
+from shop.domain.catalog.rules import slugify
+from shop.services.catalog.ports import CatalogVersion
 
 CHUNK = 2000
 DEFAULT_PRODUCTS = 60

@@ -26,7 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry, relationship
 
 from shop.domain.accounts.users import Role, User
-from shop.domain.catalog.products import Attribute, AttributeValue, Category, Product, Variant
+from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.taxonomy import Attribute, AttributeValue, Category
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -12,11 +12,10 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import ValidationFailed
-from shop.domain.money import Money
 
 TOKEN_BYTES = 32  # 256 random bits; API.md asks for at least 128
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
@@ -64,23 +63,6 @@ class CapReason(StrEnum):
     STOCK = "stock"
     LINE_LIMIT = "line_limit"
     UNAVAILABLE = "unavailable"
-
-
-@dataclass(frozen=True)
-class VariantSnapshot:
-    """What the cart needs to know about a variant, read live from the catalog.
-
-    `is_active` is false when the variant or its product is inactive.
-    """
-
-    id: int
-    sku: str
-    product_id: int
-    product_name: str
-    price: Decimal
-    stock: int
-    is_active: bool = True
-    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,77 +185,3 @@ class Cart:
             self.set_quantity(variant_id, granted)
             merged.append(MergedLine(variant_id, requested, granted))
         return merged
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    variant: VariantSnapshot
-    quantity: int
-    unit_price: Money
-    line_total: Money
-
-    @property
-    def available(self) -> bool:
-        """False when the variant is inactive or has less stock than the quantity."""
-        return self.variant.is_active and self.variant.stock >= self.quantity
-
-
-@dataclass(frozen=True)
-class PricedCart:
-    """A cart with live prices. `gone` lists lines whose variant no longer exists."""
-
-    lines: tuple[PricedLine, ...]
-    subtotal: Money
-    gone: tuple[int, ...] = ()
-
-    @property
-    def count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    @property
-    def currency(self) -> str:
-        return self.subtotal.currency
-
-
-def price_cart(
-    lines: Mapping[int, int], variants: Mapping[int, VariantSnapshot], currency: str
-) -> PricedCart:
-    """Price each line at its variant's current price; lines in variant id order.
-
-    A line whose variant was deleted cannot be shown or bought: it is left out and listed in
-    `gone`. Inactive or short lines stay, with `available` false, and count in the subtotal.
-    """
-    priced = []
-    subtotal = Money.zero(currency)
-    gone = []
-    for variant_id, quantity in sorted(lines.items()):
-        variant = variants.get(variant_id)
-        if variant is None:
-            gone.append(variant_id)
-            continue
-        unit = Money(variant.price, currency)
-        total = unit * quantity
-        subtotal = subtotal + total
-        priced.append(PricedLine(variant, quantity, unit, total))
-    return PricedCart(tuple(priced), subtotal, tuple(gone))
-
-
-@dataclass(frozen=True)
-class AddResult:
-    """What a cart store did with an add: `applied` False means nothing changed because the
-    line would have exceeded its cap; `quantity` is the line's quantity afterwards."""
-
-    applied: bool
-    quantity: int
-    lines: Mapping[int, int]
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """A finished merge (`merged`, and the user's `lines` after it), or, when the guest cart
-    holds variants no cap was given for (it changed meanwhile), those `missing` ids and no
-    change at all."""
-
-    merged: tuple[MergedLine, ...] = ()
-    lines: Mapping[int, int] | None = None
-    missing: tuple[int, ...] = ()

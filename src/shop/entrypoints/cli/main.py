@@ -51,7 +51,7 @@ def create_admin(email: str, password: str) -> None:
     """Create the admin EMAIL (or promote that account and set its password)."""
     adapters = bootstrap(_settings())
     try:
-        user = ensure_admin(adapters.uow, adapters.hasher, email, password)
+        user = ensure_admin(adapters.accounts.uow, adapters.accounts.hasher, email, password)
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")
@@ -78,7 +78,7 @@ def seed_demo(product_count: int, variants_per_product: int) -> None:
     adapters = bootstrap(_settings())
     try:
         report = demo_seed.seed_demo(
-            adapters.engine, adapters.catalog_version, product_count, variants_per_product
+            adapters.engine, adapters.catalog.version, product_count, variants_per_product
         )
     finally:
         adapters.close()

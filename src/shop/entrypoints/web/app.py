@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop.bootstrap import Adapters, bootstrap, limits_storage_uri
+from shop.bootstrap import Adapters, RateLimitStorage, bootstrap
 from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
@@ -46,10 +46,11 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
         )
-    app.extensions["shop"] = adapters or bootstrap(settings)
+    wired = adapters or bootstrap(settings)
+    app.extensions["shop"] = wired
     register_error_handlers(app)
     auth.configure_jwt(app, settings)
-    _configure_rate_limits(app, settings)
+    _configure_rate_limits(app, settings, wired.rate_limits)
     init_catalog_cache(app, settings)
 
     api = ShopApi(app)
@@ -93,14 +94,12 @@ def _openapi_config() -> dict[str, object]:
     }
 
 
-def _configure_rate_limits(app: Flask, settings: Settings) -> None:
+def _configure_rate_limits(app: Flask, settings: Settings, storage: RateLimitStorage) -> None:
     app.config.update(
         RATELIMIT_ENABLED=bool(settings.rate_limit),
         RATELIMIT_DEFAULT=settings.rate_limit or "",
-        RATELIMIT_STORAGE_URI=limits_storage_uri(settings),
-        RATELIMIT_STORAGE_OPTIONS=(
-            {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
-        ),
+        RATELIMIT_STORAGE_URI=storage.uri,
+        RATELIMIT_STORAGE_OPTIONS=storage.options,
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_KEY_PREFIX="shop-rate",
     )
@@ -114,7 +113,12 @@ def _configure_rate_limits(app: Flask, settings: Settings) -> None:
 def _ensure_admin(app: Flask, settings: Settings) -> None:
     a: Adapters = app.extensions["shop"]
     try:
-        ensure_admin(a.uow, a.hasher, settings.admin_email or "", settings.admin_password or "")
+        ensure_admin(
+            a.accounts.uow,
+            a.accounts.hasher,
+            settings.admin_email or "",
+            settings.admin_password or "",
+        )
     except SQLAlchemyError as exc:
         # The database may be down or not migrated yet; the API still starts and says 503.
         log.warning("could not ensure the admin account at start: %s", type(exc).__name__)

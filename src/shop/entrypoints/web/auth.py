@@ -20,9 +20,10 @@ from flask_jwt_extended import (
 from redis.exceptions import RedisError
 
 from shop.domain.accounts.users import Role, User
-from shop.domain.errors import Forbidden, ServiceUnavailable
+from shop.domain.errors import Forbidden
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import problem
+from shop.services.common import ServiceUnavailable
 from shop.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,7 +51,7 @@ def _unauthorized(detail: str) -> Response:
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    return adapters().tokens.is_revoked(payload["jti"])
+    return adapters().accounts.tokens.is_revoked(payload["jti"])
 
 
 @jwt.unauthorized_loader
@@ -96,7 +97,9 @@ def issue_tokens(user: User, family: str | None = None) -> dict[str, Any]:
     identity = str(user.id)
     access = create_access_token(identity=identity, additional_claims=claims)
     refresh = create_refresh_token(identity=identity, additional_claims=claims)
-    adapters().tokens.remember_refresh(get_jti(refresh), family, settings.refresh_token_ttl)
+    adapters().accounts.tokens.remember_refresh(
+        get_jti(refresh), family, settings.refresh_token_ttl
+    )
     return {
         "access_token": access,
         "refresh_token": refresh,

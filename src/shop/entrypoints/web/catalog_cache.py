@@ -27,9 +27,9 @@ from flask import Flask, Response, current_app, make_response, request
 from flask_caching import Cache
 from redis.exceptions import RedisError
 
-from shop.domain.errors import ServiceUnavailable
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.context import adapters
+from shop.services.common import ServiceUnavailable
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class CatalogCache:
     def key(self) -> str | None:
         """This request's key under the current catalog version; None if it can't be had."""
         try:
-            version = adapters().catalog_version.current()
+            version = adapters().catalog.version.current()
         except CACHE_ERRORS as exc:
             self._outage("version", exc)
             return None

@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from shop.domain import errors
+from shop.services.common import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ STATUS_OF: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.RateLimited: 429,
-    errors.ServiceUnavailable: 503,
+    ServiceUnavailable: 503,
 }
 
 
@@ -116,7 +117,7 @@ def handle_domain_error(exc: errors.DomainError) -> Response:
         return problem(status, exc.detail, errors=exc.errors, **exc.extra)
     if isinstance(exc, errors.RateLimited):
         return problem(status, exc.detail, headers={"Retry-After": str(exc.retry_after)})
-    if isinstance(exc, errors.ServiceUnavailable):
+    if isinstance(exc, ServiceUnavailable):
         return unavailable(exc.service)
     return problem(status, exc.detail, **exc.extra)
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from shop.domain.accounts.users import Role, User, check_password_rules, normalise_email
 from shop.domain.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationFailed
-from shop.services.common import LoginThrottle, PasswordHasher, TokenStore, UnitOfWorkFactory
+from shop.services.accounts.ports import (
+    AccountsUnitOfWorkFactory,
+    LoginThrottle,
+    PasswordHasher,
+    TokenStore,
+)
 
 BAD_CREDENTIALS = "Email or password is incorrect."
 
 
 def register(
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: AccountsUnitOfWorkFactory,
     hasher: PasswordHasher,
     email: str,
     password: str,
@@ -44,7 +49,7 @@ class _TimingShield:
 
 
 def authenticate(
-    uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, email: str, password: str
+    uow_factory: AccountsUnitOfWorkFactory, hasher: PasswordHasher, email: str, password: str
 ) -> User:
     """Return the user whose credentials these are. Raises Unauthorized otherwise.
 
@@ -68,7 +73,7 @@ def authenticate(
 
 
 def sign_in(
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: AccountsUnitOfWorkFactory,
     hasher: PasswordHasher,
     throttle: LoginThrottle,
     email: str,
@@ -89,7 +94,7 @@ def sign_in(
         raise
 
 
-def get_user(uow_factory: UnitOfWorkFactory, user_id: int) -> User:
+def get_user(uow_factory: AccountsUnitOfWorkFactory, user_id: int) -> User:
     """Raises NotFound when the account no longer exists."""
     with uow_factory() as uow:
         user = uow.users.get(user_id)
@@ -99,7 +104,7 @@ def get_user(uow_factory: UnitOfWorkFactory, user_id: int) -> User:
 
 
 def ensure_admin(
-    uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, email: str, password: str
+    uow_factory: AccountsUnitOfWorkFactory, hasher: PasswordHasher, email: str, password: str
 ) -> User:
     """Create the admin `email`, or promote and re-password that account; idempotent.
 

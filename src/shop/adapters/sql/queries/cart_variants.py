@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, bindparam, select
 
 from shop.adapters.sql import tables as orm
-from shop.domain.cart.cart import VariantSnapshot
+from shop.domain.cart.pricing import VariantSnapshot
 
 
 def _snapshot_query() -> Select[Any]:

@@ -31,7 +31,8 @@ from sqlalchemy import (
 )
 
 from shop.adapters.sql import tables as orm
-from shop.services.common import ProductSearch, Row
+from shop.services.catalog.ports import ProductSearch
+from shop.services.common import Row
 
 p = orm.products
 c = orm.categories

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Table, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
 from shop.domain.accounts.users import User
-from shop.domain.catalog.products import Attribute, Category, Product, Variant
+from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.taxonomy import Attribute, Category
 
 
 class SqlUserRepository:
@@ -26,7 +27,7 @@ class SqlUserRepository:
         return self.session.scalars(select(User).where(orm.users.c.email == email)).first()
 
 
-def _slugs_like(session: Session, table: orm.Table, base: str) -> set[str]:
+def _slugs_like(session: Session, table: Table, base: str) -> set[str]:
     rows = session.scalars(
         select(table.c.slug).where(or_(table.c.slug == base, table.c.slug.like(f"{base}-%")))
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from flask_smorest import Blueprint
@@ -18,10 +19,12 @@ from shop.entrypoints.api.accounts.schemas import (
     TokenPairSchema,
     UserSchema,
 )
-from shop.entrypoints.api.cart.views import CART_TOKEN_PARAMETER, merge_guest_cart_at_login
+from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
+from shop.entrypoints.api.cart.views import CART_TOKEN_PARAMETER
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters, client_address
 from shop.services.accounts import sign_in as accounts
+from shop.services.cart import merge
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
 
@@ -35,7 +38,7 @@ class Register(MethodView):
         """Create a customer account."""
         a = adapters()
         return accounts.register(
-            a.uow, a.hasher, body["email"], body["password"], body["full_name"]
+            a.accounts.uow, a.accounts.hasher, body["email"], body["password"], body["full_name"]
         )
 
 
@@ -54,9 +57,15 @@ class Login(MethodView):
         """
         a = adapters()
         user = accounts.sign_in(
-            a.uow, a.hasher, a.login_throttle, body["email"], body["password"], client_address()
+            a.accounts.uow,
+            a.accounts.hasher,
+            a.accounts.login_throttle,
+            body["email"],
+            body["password"],
+            client_address(),
         )
-        merge_guest_cart_at_login(user)
+        if user.id is not None:
+            merge.merge_at_sign_in(a.cart, user.id, request.headers.get(CART_TOKEN_HEADER))
         return auth.issue_tokens(user)
 
 
@@ -71,9 +80,9 @@ class Refresh(MethodView):
         a = adapters()
         claims = get_jwt()
         accounts.rotate_refresh_token(
-            a.tokens, claims["jti"], claims["fam"], a.settings.refresh_token_ttl
+            a.accounts.tokens, claims["jti"], claims["fam"], a.settings.refresh_token_ttl
         )
-        user = accounts.get_user(a.uow, auth.current_user_id())
+        user = accounts.get_user(a.accounts.uow, auth.current_user_id())
         return auth.issue_tokens(user, family=claims["fam"])
 
 
@@ -93,9 +102,9 @@ class Logout(MethodView):
         if body.get("refresh_token"):
             refresh = _decode_own_refresh_token(body["refresh_token"], claims["sub"])
             family, refresh_ttl = refresh["fam"], a.settings.refresh_token_ttl
-            a.tokens.consume_refresh(refresh["jti"])
+            a.accounts.tokens.consume_refresh(refresh["jti"])
         accounts.logout(
-            a.tokens, claims["jti"], auth.seconds_left(claims, now), family, refresh_ttl
+            a.accounts.tokens, claims["jti"], auth.seconds_left(claims, now), family, refresh_ttl
         )
 
 
@@ -118,6 +127,6 @@ class Me(MethodView):
     def get(self) -> Any:
         """The signed-in account."""
         try:
-            return accounts.get_user(adapters().uow, auth.current_user_id())
+            return accounts.get_user(adapters().accounts.uow, auth.current_user_id())
         except NotFound as exc:
             raise Unauthorized("The token's account no longer exists.") from exc

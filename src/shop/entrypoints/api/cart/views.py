@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from shop.bootstrap import Adapters
-from shop.domain.accounts.users import User
-from shop.domain.cart.cart import Adjustment, CartOwner
+from shop.domain.cart.cart import CartOwner
 from shop.entrypoints.api import BEARER, ShopApi
+from shop.entrypoints.api.cart.rendering import adjustment, reply
 from shop.entrypoints.api.cart.schemas import (
     CART_TOKEN_HEADER,
     CART_TOKEN_RESPONSE_HEADER,
@@ -33,8 +32,7 @@ from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON
-from shop.services.cart import items as cart
-from shop.services.cart.items import CartRules, CartView
+from shop.services.cart import items, merge
 
 blp = Blueprint(
     "cart",
@@ -64,63 +62,12 @@ OVER_STOCK: dict[str, Any] = {
     "line's quantity now. Nothing was changed.",
 }
 
-Reply = Response
-
-
-def _rules(a: Adapters) -> CartRules:
-    return CartRules(a.settings.max_line_quantity, a.settings.currency)
-
 
 def _owner(headers: dict[str, Any]) -> CartOwner:
     user_id = auth.optional_user_id()
     if user_id is not None:
         return CartOwner.user(user_id)
     return CartOwner.guest(headers.get("token"))
-
-
-def _cart_body(view: CartView) -> dict[str, Any]:
-    body: dict[str, Any] = {} if view.token is None else {"token": view.token}
-    body["items"] = [
-        {
-            "variant_id": line.variant.id,
-            "sku": line.variant.sku,
-            "product_id": line.variant.product_id,
-            "product_name": line.variant.product_name,
-            "attributes": [{"name": n, "value": v} for n, v in line.variant.attributes],
-            "unit_price": str(line.unit_price.amount),
-            "quantity": line.quantity,
-            "line_total": str(line.line_total.amount),
-            "available": line.available,
-        }
-        for line in view.cart.lines
-    ]
-    body.update(
-        count=view.cart.count,
-        subtotal=str(view.cart.subtotal.amount),
-        currency=view.cart.currency,
-    )
-    return body
-
-
-def _token_header(view: CartView) -> dict[str, str]:
-    return {} if view.token is None else {CART_TOKEN_HEADER: view.token}
-
-
-def _reply(view: CartView, **extra: Any) -> Reply:
-    """The cart as JSON. `_cart_body` already has CartSchema's shape (the schema documents it
-    and the contract tests check it), so the body is not serialised a second time."""
-    response = jsonify({**_cart_body(view), **extra})
-    response.headers.update(_token_header(view))
-    return response
-
-
-def _adjustment(item: Adjustment) -> dict[str, Any]:
-    return {
-        "variant_id": item.variant_id,
-        "requested": item.requested,
-        "quantity": item.quantity,
-        "reason": item.reason,
-    }
 
 
 @blp.route("")
@@ -130,10 +77,9 @@ class Cart(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(security=USER_OR_GUEST)
-    def get(self, headers: dict[str, Any]) -> Reply:
+    def get(self, headers: dict[str, Any]) -> Response:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
-        a = adapters()
-        return _reply(cart.view_cart(a.carts, a.cart_read_lookup, _rules(a), _owner(headers)))
+        return reply(items.view_cart(adapters().cart, _owner(headers)))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(204)
@@ -142,7 +88,7 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def delete(self, headers: dict[str, Any]) -> None:
         """Empty the cart. A guest's token stays valid until the cart expires."""
-        cart.clear_cart(adapters().carts, _owner(headers))
+        items.clear_cart(adapters().cart, _owner(headers))
 
 
 @blp.route("/items")
@@ -162,18 +108,12 @@ class CartItems(MethodView):
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(security=USER_OR_GUEST)
-    def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Reply:
+    def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
         """Add units of a variant to the cart (a guest without a cart gets a new one)."""
-        a = adapters()
-        view = cart.add_item(
-            a.carts,
-            a.variant_lookup,
-            _rules(a),
-            _owner(headers),
-            body["variant_id"],
-            body["quantity"],
+        view = items.add_item(
+            adapters().cart, _owner(headers), body["variant_id"], body["quantity"]
         )
-        return _reply(view)
+        return reply(view)
 
 
 @blp.route("/items/<int:variant_id>")
@@ -187,24 +127,19 @@ class CartItem(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(security=USER_OR_GUEST)
-    def put(self, headers: dict[str, Any], body: dict[str, Any], variant_id: int) -> Reply:
+    def put(self, headers: dict[str, Any], body: dict[str, Any], variant_id: int) -> Response:
         """Set a line's quantity; 0 removes the line."""
-        a = adapters()
-        view = cart.set_item(
-            a.carts, a.variant_lookup, _rules(a), _owner(headers), variant_id, body["quantity"]
-        )
-        return _reply(view)
+        view = items.set_item(adapters().cart, _owner(headers), variant_id, body["quantity"])
+        return reply(view)
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(200, CartSchema, headers=CART_TOKEN_RESPONSE_HEADER)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(security=USER_OR_GUEST)
-    def delete(self, headers: dict[str, Any], variant_id: int) -> Reply:
+    def delete(self, headers: dict[str, Any], variant_id: int) -> Response:
         """Remove a line (removing a line that is not there changes nothing)."""
-        a = adapters()
-        view = cart.remove_item(a.carts, a.variant_lookup, _rules(a), _owner(headers), variant_id)
-        return _reply(view)
+        return reply(items.remove_item(adapters().cart, _owner(headers), variant_id))
 
 
 @blp.route("/merge")
@@ -216,28 +151,16 @@ class CartMerge(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="No X-Cart-Token.")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(security=BEARER)
-    def post(self, headers: dict[str, Any]) -> Reply:
+    def post(self, headers: dict[str, Any]) -> Response:
         """Move a guest cart into the signed-in user's cart; the guest cart is gone afterwards.
 
         Quantities are summed and capped at the stock and the line limit; `adjustments` lists
         every cut line.
         """
-        a = adapters()
-        view, cut = cart.merge_into_user_cart(
-            a.carts, a.variant_lookup, _rules(a), auth.current_user_id(), headers["token"]
+        view, cut = merge.merge_into_user_cart(
+            adapters().cart, auth.current_user_id(), headers["token"]
         )
-        return _reply(view, adjustments=[_adjustment(item) for item in cut])
-
-
-def merge_guest_cart_at_login(user: User) -> None:
-    """Merge the request's X-Cart-Token guest cart, if any, into the user's cart.
-
-    The login response stays as API.md has it (tokens only); GET /cart shows the result.
-    """
-    token = request.headers.get(CART_TOKEN_HEADER)
-    if token and user.id is not None:
-        a = adapters()
-        cart.merge_carts(a.carts, a.variant_lookup, _rules(a), user.id, token)
+        return reply(view, adjustments=[adjustment(item) for item in cut])
 
 
 def document_line_limit(api: ShopApi, max_line_quantity: int) -> None:

@@ -17,7 +17,7 @@ from shop.entrypoints.api.catalog.schemas import (
     AttributeValueSchema,
 )
 from shop.entrypoints.web.context import adapters
-from shop.services.catalog import products as catalog
+from shop.services.catalog import attributes, reads
 
 blp = Blueprint(
     "attributes",
@@ -34,8 +34,8 @@ class Attributes(MethodView):
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
     def get(self, pagination_parameters: PaginationParameters) -> Any:
         """List the attributes, by name, each with its values."""
-        rows, pagination_parameters.item_count = catalog.list_attributes(
-            adapters().catalog_queries, pagination_parameters.page, pagination_parameters.page_size
+        rows, pagination_parameters.item_count = reads.list_attributes(
+            adapters().catalog.queries, pagination_parameters.page, pagination_parameters.page_size
         )
         return rows
 
@@ -45,7 +45,7 @@ class Attributes(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create an attribute; 409 if one has that name in any letter case."""
         a = adapters()
-        return catalog.create_attribute(a.uow, a.catalog_version, body["name"])
+        return attributes.create_attribute(a.catalog.uow, a.catalog.version, body["name"])
 
 
 @blp.route("/<int:attribute_id>/values")
@@ -56,4 +56,6 @@ class AttributeValues(MethodView):
     def post(self, body: dict[str, Any], attribute_id: int) -> Any:
         """Add a value to an attribute; 409 if it has that value in any letter case."""
         a = adapters()
-        return catalog.add_attribute_value(a.uow, a.catalog_version, attribute_id, body["value"])
+        return attributes.add_attribute_value(
+            a.catalog.uow, a.catalog.version, attribute_id, body["value"]
+        )

@@ -16,7 +16,7 @@ from shop.entrypoints.api.catalog.schemas import (
     CategoryUpdateSchema,
 )
 from shop.entrypoints.web.context import adapters
-from shop.services.catalog import products as catalog
+from shop.services.catalog import categories, reads
 
 blp = Blueprint(
     "categories", __name__, url_prefix="/api/v1/categories", description="Product categories"
@@ -30,8 +30,8 @@ class Categories(MethodView):
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
     def get(self, pagination_parameters: PaginationParameters) -> Any:
         """List the categories, by name."""
-        rows, pagination_parameters.item_count = catalog.list_categories(
-            adapters().catalog_queries, pagination_parameters.page, pagination_parameters.page_size
+        rows, pagination_parameters.item_count = reads.list_categories(
+            adapters().catalog.queries, pagination_parameters.page, pagination_parameters.page_size
         )
         return rows
 
@@ -41,7 +41,9 @@ class Categories(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a category; without a slug, one is derived from the name (made unique)."""
         a = adapters()
-        return catalog.create_category(a.uow, a.catalog_version, body["name"], body.get("slug"))
+        return categories.create_category(
+            a.catalog.uow, a.catalog.version, body["name"], body.get("slug")
+        )
 
 
 @blp.route("/<int:category_id>")
@@ -52,11 +54,11 @@ class CategoryItem(MethodView):
     def patch(self, body: dict[str, Any], category_id: int) -> Any:
         """Rename a category or change its slug (409 if that slug is taken)."""
         a = adapters()
-        return catalog.update_category(a.uow, a.catalog_version, category_id, **body)
+        return categories.update_category(a.catalog.uow, a.catalog.version, category_id, **body)
 
     @admin_only(blp, 404, 409)
     @blp.response(204)
     def delete(self, category_id: int) -> None:
         """Delete a category; 409 while products are in it."""
         a = adapters()
-        catalog.delete_category(a.uow, a.catalog_version, category_id)
+        categories.delete_category(a.catalog.uow, a.catalog.version, category_id)

@@ -19,8 +19,8 @@ from shop.entrypoints.api.catalog.schemas import (
 )
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.context import adapters
-from shop.services.catalog import products as catalog
-from shop.services.common import ProductSearch
+from shop.services.catalog import products, reads
+from shop.services.catalog.ports import ProductSearch
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Products")
 
@@ -43,8 +43,8 @@ class Products(MethodView):
             sort=query["sort"],
             include_inactive=viewer_is_admin(),
         )
-        rows, pagination_parameters.item_count = catalog.list_products(
-            adapters().catalog_queries,
+        rows, pagination_parameters.item_count = reads.list_products(
+            adapters().catalog.queries,
             search,
             pagination_parameters.page,
             pagination_parameters.page_size,
@@ -57,8 +57,8 @@ class Products(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a product (add its variants next); 422 for an unknown category_id."""
         a = adapters()
-        product = catalog.create_product(a.uow, a.catalog_version, **body)
-        return catalog.get_product(a.catalog_queries, _id(product.id), include_inactive=True)
+        product = products.create_product(a.catalog.uow, a.catalog.version, **body)
+        return reads.get_product(a.catalog.queries, _id(product.id), include_inactive=True)
 
 
 @blp.route("/<int:product_id>")
@@ -67,7 +67,7 @@ class ProductItem(MethodView):
     @blp.response(200, ProductSchema)
     def get(self, product_id: int) -> Any:
         """A product with its variants (404 for an inactive one, except for admins)."""
-        return catalog.get_product(adapters().catalog_queries, product_id, viewer_is_admin())
+        return reads.get_product(adapters().catalog.queries, product_id, viewer_is_admin())
 
     @admin_only(blp, 404, 409)
     @blp.arguments(ProductUpdateSchema)
@@ -75,15 +75,15 @@ class ProductItem(MethodView):
     def patch(self, body: dict[str, Any], product_id: int) -> Any:
         """Change a product's fields; is_active false hides it from customers."""
         a = adapters()
-        catalog.update_product(a.uow, a.catalog_version, product_id, **body)
-        return catalog.get_product(a.catalog_queries, product_id, include_inactive=True)
+        products.update_product(a.catalog.uow, a.catalog.version, product_id, **body)
+        return reads.get_product(a.catalog.queries, product_id, include_inactive=True)
 
     @admin_only(blp, 404)
     @blp.response(204)
     def delete(self, product_id: int) -> None:
         """Delete a product; one that was ever ordered is deactivated instead."""
         a = adapters()
-        catalog.delete_product(a.uow, a.catalog_version, product_id)
+        products.delete_product(a.catalog.uow, a.catalog.version, product_id)
 
 
 def _id(value: int | None) -> int:

@@ -17,10 +17,10 @@ from marshmallow import (
 )
 
 from shop.adapters.sql.tables import MAX_INTEGER
-from shop.domain.catalog.products import MAX_PRICE, MAX_SLUG_LENGTH
+from shop.domain.catalog.rules import MAX_PRICE, MAX_SLUG_LENGTH
 from shop.entrypoints.api.schemas import StrictSchema
 from shop.entrypoints.web.converters import MAX_ID
-from shop.services.common import PRODUCT_SORTS
+from shop.services.catalog.ports import PRODUCT_SORTS
 
 MAX_STOCK = MAX_INTEGER
 

@@ -15,7 +15,7 @@ from shop.entrypoints.api.catalog.schemas import (
 )
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.context import adapters
-from shop.services.catalog import products as catalog
+from shop.services.catalog import reads, variants
 
 blp = Blueprint("variants", __name__, url_prefix="/api/v1", description="Product variants")
 
@@ -29,9 +29,9 @@ class ProductVariants(MethodView):
         """Add a variant. Attributes are given by name and must exist (422 naming the
         unknown one); 409 for a SKU used anywhere or a repeated attribute combination."""
         a = adapters()
-        variant = catalog.add_variant(a.uow, a.catalog_version, product_id, **body)
+        variant = variants.add_variant(a.catalog.uow, a.catalog.version, product_id, **body)
         assert variant.id is not None
-        return catalog.get_variant(a.catalog_queries, variant.id, include_inactive=True)
+        return reads.get_variant(a.catalog.queries, variant.id, include_inactive=True)
 
 
 @blp.route("/variants/<int:variant_id>")
@@ -40,7 +40,7 @@ class VariantItem(MethodView):
     @blp.response(200, VariantSchema)
     def get(self, variant_id: int) -> Any:
         """A variant (404 when it or its product is inactive, except for admins)."""
-        return catalog.get_variant(adapters().catalog_queries, variant_id, viewer_is_admin())
+        return reads.get_variant(adapters().catalog.queries, variant_id, viewer_is_admin())
 
     @admin_only(blp, 404, 409)
     @blp.arguments(VariantUpdateSchema)
@@ -48,5 +48,5 @@ class VariantItem(MethodView):
     def patch(self, body: dict[str, Any], variant_id: int) -> Any:
         """Change a variant's SKU, price, stock or activity; never below zero."""
         a = adapters()
-        catalog.update_variant(a.uow, a.catalog_version, variant_id, **body)
-        return catalog.get_variant(a.catalog_queries, variant_id, include_inactive=True)
+        variants.update_variant(a.catalog.uow, a.catalog.version, variant_id, **body)
+        return reads.get_variant(a.catalog.queries, variant_id, include_inactive=True)
