@@ -39,8 +39,6 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 mapper_registry = registry(metadata=metadata)
 
-MAX_INTEGER = 2**31 - 1  # the largest value an INTEGER column (ids, stock) holds
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-from shop.adapters.sql.tables import MAX_INTEGER
+from shop.domain.limits import MAX_INTEGER
 
 MAX_ID = MAX_INTEGER  # ids are INTEGER columns
 

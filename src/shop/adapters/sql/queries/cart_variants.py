@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
-from typing import Any
 
-from sqlalchemy import Engine, Select, bindparam, select
+from sqlalchemy import Engine, bindparam
 
-from shop.adapters.sql import tables as orm
+from shop.adapters.sql import tables
+from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.domain.cart.pricing import VariantSnapshot
+from shop.domain.limits import MAX_INTEGER
 
+p, v = tables.products, tables.variants
 
-def _snapshot_query() -> Select[Any]:
-    """Built once: constructing a select costs more than running it on a small cart."""
-    v, p = orm.variants, orm.products
-    link, value, attribute = orm.variant_attribute_values, orm.attribute_values, orm.attributes
-    return (
-        select(
-            v.c.id,
-            v.c.sku,
-            v.c.product_id,
-            p.c.name.label("product_name"),
-            v.c.price,
-            v.c.stock,
-            v.c.is_active,
-            p.c.is_active.label("product_is_active"),
-            attribute.c.name.label("attribute"),
-            value.c.value,
-        )
-        .select_from(
-            v.join(p, p.c.id == v.c.product_id)
-            .outerjoin(link, link.c.variant_id == v.c.id)
-            .outerjoin(value, value.c.id == link.c.attribute_value_id)
-            .outerjoin(attribute, attribute.c.id == value.c.attribute_id)
-        )
-        .where(v.c.id.in_(bindparam("ids", expanding=True)))
-        .order_by(v.c.id, attribute.c.id)
+# Built once: constructing a select costs more than running it on a small cart.
+SNAPSHOTS = (
+    variants_with_attributes(
+        p.c.name.label("product_name"), p.c.is_active.label("product_is_active")
     )
-
-
-SNAPSHOTS = _snapshot_query()
+    .join(p, p.c.id == v.c.product_id)
+    .where(v.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class SqlVariantLookup:
@@ -48,28 +28,21 @@ class SqlVariantLookup:
         self._engine = engine
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
-        ids = sorted({i for i in variant_ids if 0 < i <= orm.MAX_INTEGER})
+        ids = sorted({i for i in variant_ids if 0 < i <= MAX_INTEGER})
         if not ids:
             return {}
         with self._engine.connect() as connection:
             rows = connection.execute(SNAPSHOTS, {"ids": ids}).all()
-        found: dict[int, VariantSnapshot] = {}
-        attributes: dict[int, list[tuple[str, str]]] = {}
-        for row in rows:
-            if row.id not in found:
-                found[row.id] = VariantSnapshot(
-                    id=row.id,
-                    sku=row.sku,
-                    product_id=row.product_id,
-                    product_name=row.product_name,
-                    price=row.price,
-                    stock=row.stock,
-                    is_active=bool(row.is_active and row.product_is_active),
-                )
-                attributes[row.id] = []
-            if row.attribute is not None:
-                attributes[row.id].append((row.attribute, row.value))
         return {
-            variant_id: replace(snapshot, attributes=tuple(attributes[variant_id]))
-            for variant_id, snapshot in found.items()
+            variant_id: VariantSnapshot(
+                id=row.id,
+                sku=row.sku,
+                product_id=row.product_id,
+                product_name=row.product_name,
+                price=row.price,
+                stock=row.stock,
+                is_active=bool(row.is_active and row.product_is_active),
+                attributes=tuple(attributes),
+            )
+            for variant_id, (row, attributes) in group_by_variant(rows).items()
         }

@@ -16,33 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
-from sqlalchemy import (
-    ColumnElement,
-    Engine,
-    Select,
-    exists,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, true
 
-from shop.adapters.sql import tables as orm
-from shop.services.catalog.ports import ProductSearch
-from shop.services.common import Row
+from shop.adapters.sql import tables
+from shop.adapters.sql.queries.details import ProductDetails
+from shop.adapters.sql.queries.reads import NO_RATING, SqlReads, category_of, offset
+from shop.adapters.sql.queries.taxonomy import Taxonomy
+from shop.services.catalog.ports import ProductSearch, ProductSort
+from shop.services.common import Page, Row
 
-p = orm.products
-c = orm.categories
-v = orm.variants
-a = orm.attributes
-av = orm.attribute_values
-vav = orm.variant_attribute_values
+p = tables.products
+c = tables.categories
+v = tables.variants
+a = tables.attributes
+av = tables.attribute_values
+vav = tables.variant_attribute_values
 
 LIKE_ESCAPE = "\\"
-NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
 
 
 def like_pattern(text: str) -> str:
@@ -56,23 +48,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _offset(page: int, page_size: int) -> int:
-    return (page - 1) * page_size
-
-
-class SqlCatalogQueries:
-    def __init__(self, engine: Engine, currency: str) -> None:
-        self.engine = engine
-        self.currency = currency
-
-    # Product lists --------------------------------------------------------------------------
-
-    def products(self, search: ProductSearch, page: int, page_size: int) -> tuple[list[Row], int]:
+class ProductLists(SqlReads):
+    def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
         conditions = list(self._conditions(search))
         count = select(func.count()).select_from(p).where(*conditions)
         with self.engine.connect() as connection:
             total = int(connection.scalar(count) or 0)
-            if total <= _offset(page, page_size):
+            if total <= offset(page, page_size):
                 return [], total  # past the end: no second statement
             rows = connection.execute(self._page(search, conditions, page, page_size)).mappings()
             return [self._summary(row) for row in rows], total
@@ -114,16 +96,14 @@ class SqlCatalogQueries:
             .select_from(p.join(c, c.c.id == p.c.category_id))
             .where(*conditions)
         )
-        return (
-            query.order_by(*_order(search.sort)).limit(page_size).offset(_offset(page, page_size))
-        )
+        return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
 
     def _summary(self, row: Any) -> Row:
         return {
             "id": row.id,
             "name": row.name,
             "slug": row.slug,
-            "category": _category(row),
+            "category": category_of(row),
             "image_url": row.image_url,
             "price_from": row.price_from,
             "currency": self.currency,
@@ -132,123 +112,9 @@ class SqlCatalogQueries:
             "rating": dict(NO_RATING),
         }
 
-    # Details --------------------------------------------------------------------------------
 
-    def product(self, product_id: int, include_inactive: bool) -> Row | None:
-        query = (
-            select(
-                p.c.id,
-                p.c.name,
-                p.c.slug,
-                p.c.description,
-                p.c.image_url,
-                p.c.is_active,
-                p.c.created_at,
-                c.c.id.label("category_id"),
-                c.c.name.label("category_name"),
-                c.c.slug.label("category_slug"),
-            )
-            .select_from(p.join(c, c.c.id == p.c.category_id))
-            .where(p.c.id == product_id)
-        )
-        if not include_inactive:
-            query = query.where(p.c.is_active == true())
-        with self.engine.connect() as connection:
-            row = connection.execute(query).first()
-            if row is None:
-                return None
-            variant_rows = connection.execute(
-                _variants_with_attributes(include_inactive).where(v.c.product_id == product_id)
-            ).all()
-        return {
-            "id": row.id,
-            "name": row.name,
-            "slug": row.slug,
-            "description": row.description,
-            "category": _category(row),
-            "image_url": row.image_url,
-            "is_active": bool(row.is_active),
-            "created_at": row.created_at,
-            "rating": dict(NO_RATING),
-            "variants": self._group_variants(variant_rows),
-        }
-
-    def variant(self, variant_id: int, include_inactive: bool) -> Row | None:
-        query = _variants_with_attributes(include_inactive).where(v.c.id == variant_id)
-        if not include_inactive:
-            query = query.where(exists().where(p.c.id == v.c.product_id, p.c.is_active == true()))
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        variants = self._group_variants(rows)
-        return variants[0] if variants else None
-
-    def _group_variants(self, rows: Iterable[Any]) -> list[Row]:
-        """Rows of (variant, attribute name, value), ordered by variant: one dict per variant."""
-        grouped: dict[int, Row] = {}
-        for row in rows:
-            variant = grouped.get(row.id)
-            if variant is None:
-                variant = grouped[row.id] = {
-                    "id": row.id,
-                    "product_id": row.product_id,
-                    "sku": row.sku,
-                    "price": row.price,
-                    "currency": self.currency,
-                    "stock": row.stock,
-                    "in_stock": row.stock > 0,
-                    "is_active": bool(row.is_active),
-                    "attributes": [],
-                }
-            if row.attribute_name is not None:
-                variant["attributes"].append(
-                    {"name": row.attribute_name, "value": row.attribute_value}
-                )
-        return list(grouped.values())
-
-    # Categories and attributes --------------------------------------------------------------
-
-    def categories(self, page: int, page_size: int) -> tuple[list[Row], int]:
-        query = (
-            select(c.c.id, c.c.name, c.c.slug)
-            .order_by(func.lower(c.c.name), c.c.id)
-            .limit(page_size)
-            .offset(_offset(page, page_size))
-        )
-        with self.engine.connect() as connection:
-            total = int(connection.scalar(select(func.count()).select_from(c)) or 0)
-            if total <= _offset(page, page_size):
-                return [], total
-            return [dict(row) for row in connection.execute(query).mappings()], total
-
-    def attributes(self, page: int, page_size: int) -> tuple[list[Row], int]:
-        query = (
-            select(a.c.id, a.c.name)
-            .order_by(func.lower(a.c.name), a.c.id)
-            .limit(page_size)
-            .offset(_offset(page, page_size))
-        )
-        with self.engine.connect() as connection:
-            total = int(connection.scalar(select(func.count()).select_from(a)) or 0)
-            if total <= _offset(page, page_size):
-                return [], total
-            attributes: dict[int, Row] = {
-                row.id: {"id": row.id, "name": row.name, "values": []}
-                for row in connection.execute(query)
-            }
-            values = connection.execute(
-                select(av.c.id, av.c.attribute_id, av.c.value)
-                .where(av.c.attribute_id.in_(list(attributes)))
-                .order_by(av.c.id)
-            )
-            for value in values:
-                attributes[value.attribute_id]["values"].append(
-                    {"id": value.id, "value": value.value}
-                )
-        return list(attributes.values()), total
-
-
-def _category(row: Any) -> Row:
-    return {"id": row.category_id, "name": row.category_name, "slug": row.category_slug}
+class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy):
+    """The CatalogQueries port on SQLAlchemy Core."""
 
 
 def _has_stock() -> ColumnElement[bool]:
@@ -324,41 +190,21 @@ def _variant_rule(search: ProductSearch) -> ColumnElement[bool] | None:
     return p.c.id.in_(matching)
 
 
-def _order(sort: str) -> list[Any]:
+def _order(search: ProductSearch) -> list[Any]:
     """The sort, then the id, so pages never overlap; products without a price come last."""
-    descending = sort.startswith("-")
-    key = {
-        "price": p.c.price_from,
-        "name": func.lower(p.c.name),
-        "created_at": p.c.created_at,
-    }[sort.lstrip("-")]
-    primary = key.desc() if descending else key.asc()
-    if key is p.c.price_from:
+    key: Any
+    match search.sort_key:
+        case ProductSort.PRICE:
+            key = p.c.price_from
+        case ProductSort.NAME:
+            key = func.lower(p.c.name)
+        case ProductSort.CREATED_AT:
+            key = p.c.created_at
+        case unknown:
+            assert_never(unknown)
+    primary = key.desc() if search.descending else key.asc()
+    if search.sort_key is ProductSort.PRICE:
         # Matches the indexes of migration 0002; the other keys are never null, and their
         # default null order keeps their indexes usable in both directions.
         primary = primary.nulls_last()
-    return [primary, p.c.id.desc() if descending else p.c.id.asc()]
-
-
-def _variants_with_attributes(include_inactive: bool) -> Select[Any]:
-    query = (
-        select(
-            v.c.id,
-            v.c.product_id,
-            v.c.sku,
-            v.c.price,
-            v.c.stock,
-            v.c.is_active,
-            a.c.name.label("attribute_name"),
-            av.c.value.label("attribute_value"),
-        )
-        .select_from(
-            v.outerjoin(vav, vav.c.variant_id == v.c.id)
-            .outerjoin(av, av.c.id == vav.c.attribute_value_id)
-            .outerjoin(a, a.c.id == av.c.attribute_id)
-        )
-        .order_by(v.c.id, func.lower(a.c.name))
-    )
-    if not include_inactive:
-        query = query.where(v.c.is_active == true())
-    return query
+    return [primary, p.c.id.desc() if search.descending else p.c.id.asc()]

@@ -16,8 +16,8 @@ from marshmallow import (
     validates_schema,
 )
 
-from shop.adapters.sql.tables import MAX_INTEGER
 from shop.domain.catalog.rules import MAX_PRICE, MAX_SLUG_LENGTH
+from shop.domain.limits import MAX_INTEGER
 from shop.entrypoints.api.schemas import StrictSchema
 from shop.entrypoints.web.converters import MAX_ID
 from shop.services.catalog.ports import PRODUCT_SORTS
