@@ -19,10 +19,11 @@ from shop.adapters.clock import SystemClock
 from shop.adapters.login_throttle import LimitsLoginThrottle
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
-from shop.adapters.redis.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
+from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import make_redis, ping_redis
 from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.sql import tables

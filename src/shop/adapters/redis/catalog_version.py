@@ -1,5 +1,4 @@
-"""The catalog version (see CatalogVersion): in Redis, shared by every API process, or in
-this process for the embedded default.
+"""The catalog version (see CatalogVersion) in Redis, shared by every API process.
 
 A version that disappears (Redis restarted, the key evicted) starts again from the current
 time in nanoseconds rather than from 1, so it never repeats a number that keyed entries
@@ -8,7 +7,6 @@ still cached from before.
 
 from __future__ import annotations
 
-import threading
 import time
 
 from redis import Redis
@@ -42,18 +40,3 @@ class RedisCatalogVersion:
                 pipe.execute()
         except (RedisError, OSError) as exc:
             raise ServiceUnavailable("redis") from exc
-
-
-class InProcessCatalogVersion:
-    """One process (the embedded default): a counter in memory is shared by everyone."""
-
-    def __init__(self) -> None:
-        self._value = time.time_ns()
-        self._lock = threading.Lock()
-
-    def current(self) -> str:
-        return str(self._value)
-
-    def bump(self) -> None:
-        with self._lock:
-            self._value += 1

@@ -8,7 +8,13 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shop.adapters.sql.repositories import catalog as repositories
+from shop.adapters.sql.repositories.accounts import SqlUserRepository
+from shop.adapters.sql.repositories.catalog import (
+    SqlAttributeRepository,
+    SqlCategoryRepository,
+    SqlProductRepository,
+    SqlVariantRepository,
+)
 from shop.domain.errors import Conflict
 
 
@@ -18,11 +24,11 @@ class SqlAlchemyUnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
-        self.users = repositories.SqlUserRepository(self.session)
-        self.categories = repositories.SqlCategoryRepository(self.session)
-        self.attributes = repositories.SqlAttributeRepository(self.session)
-        self.products = repositories.SqlProductRepository(self.session)
-        self.variants = repositories.SqlVariantRepository(self.session)
+        self.users = SqlUserRepository(self.session)
+        self.categories = SqlCategoryRepository(self.session)
+        self.attributes = SqlAttributeRepository(self.session)
+        self.products = SqlProductRepository(self.session)
+        self.variants = SqlVariantRepository(self.session)
         return self
 
     def __exit__(

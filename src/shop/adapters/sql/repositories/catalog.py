@@ -1,4 +1,4 @@
-"""SQLAlchemy repositories: load and add whole aggregates within the unit of work's session."""
+"""The catalog's repositories: load and add whole aggregates within the unit of work's session."""
 
 from __future__ import annotations
 
@@ -8,23 +8,8 @@ from sqlalchemy import Table, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
-from shop.domain.accounts.users import User
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.taxonomy import Attribute, Category
-
-
-class SqlUserRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, user: User) -> None:
-        self.session.add(user)
-
-    def get(self, user_id: int) -> User | None:
-        return self.session.get(User, user_id)
-
-    def get_by_email(self, email: str) -> User | None:
-        return self.session.scalars(select(User).where(orm.users.c.email == email)).first()
 
 
 def _slugs_like(session: Session, table: Table, base: str) -> set[str]:

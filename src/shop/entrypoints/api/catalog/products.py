@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask.views import MethodView
@@ -10,9 +11,9 @@ from flask_smorest.pagination import PaginationParameters
 
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
 from shop.entrypoints.api.catalog.docs import admin_only, public_read
+from shop.entrypoints.api.catalog.query import ProductQuerySchema
 from shop.entrypoints.api.catalog.schemas import (
     ProductCreateSchema,
-    ProductQuerySchema,
     ProductSchema,
     ProductSummarySchema,
     ProductUpdateSchema,
@@ -28,26 +29,15 @@ blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description
 @blp.route("")
 class Products(MethodView):
     @public_read(blp)
-    @blp.arguments(ProductQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(ProductQuerySchema, location="query")
     @blp.response(200, ProductSummarySchema(many=True))
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-    def get(self, pagination_parameters: PaginationParameters, **query: Any) -> Any:
+    def get(self, search: ProductSearch, pagination_parameters: PaginationParameters) -> Any:
         """Search the products: text, category, price range, attributes, stock; sorted."""
-        search = ProductSearch(
-            q=query.get("q"),
-            category=query.get("category"),
-            min_price=query.get("min_price"),
-            max_price=query.get("max_price"),
-            attributes=query.get("attr", ()),
-            in_stock=query.get("in_stock"),
-            sort=query["sort"],
-            include_inactive=viewer_is_admin(),
-        )
-        rows, pagination_parameters.item_count = reads.list_products(
-            adapters().catalog.queries,
-            search,
-            pagination_parameters.page,
-            pagination_parameters.page_size,
+        search = replace(search, include_inactive=viewer_is_admin())
+        page = pagination_parameters
+        rows, page.item_count = reads.list_products(
+            adapters().catalog.queries, search, page.page, page.page_size
         )
         return rows
 

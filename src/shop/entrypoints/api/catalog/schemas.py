@@ -1,101 +1,19 @@
-"""The catalog's JSON shapes (API.md "Catalog"): request bodies refuse unknown fields, query
-strings are validated (422), and money leaves as strings with two places plus `currency`."""
+"""The catalog's JSON shapes (API.md "Catalog"): request bodies refuse unknown fields, and
+money leaves as strings with two places plus `currency`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from marshmallow import Schema, fields, validate
 
-from marshmallow import (
-    EXCLUDE,
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    validate,
-    validates_schema,
+from shop.entrypoints.api.catalog.fields import (
+    MAX_STOCK,
+    CurrencyMixin,
+    money_in,
+    money_out,
+    slug_field,
 )
-
-from shop.domain.catalog.rules import MAX_PRICE, MAX_SLUG_LENGTH
-from shop.domain.limits import MAX_INTEGER
 from shop.entrypoints.api.schemas import StrictSchema
 from shop.entrypoints.web.converters import MAX_ID
-from shop.services.catalog.ports import PRODUCT_SORTS
-
-MAX_STOCK = MAX_INTEGER
-
-MAX_ATTR_FILTERS = 10
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _two_places_at_most(value: Decimal) -> None:
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValidationError("Use at most two decimal places.")
-
-
-def _not_negative(value: Decimal) -> None:
-    if value < 0:
-        raise ValidationError("Must not be negative.")
-
-
-def _at_most_max_price(value: Decimal) -> None:
-    if value > MAX_PRICE:
-        raise ValidationError(f"Must be at most {MAX_PRICE}.")
-
-
-MONEY_PATTERN = r"^\d{1,8}(\.\d{1,2})?$"
-
-
-class MoneyString(fields.Decimal):
-    """Money in a request: a decimal string such as "1299.00", never a JSON number (API.md)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValidationError('Send the amount as a decimal string, e.g. "1299.00".')
-        return super()._deserialize(value.strip(), attr, data, **kwargs)
-
-
-def money_in(**kwargs: Any) -> fields.Decimal:
-    """An amount in a request: 0 to MAX_PRICE with two decimal places at most.
-
-    Bounds are checked by validators and only described in the metadata, because apispec
-    would render declared bounds as strings.
-    """
-    return MoneyString(
-        as_string=True,
-        allow_nan=False,
-        validate=[_two_places_at_most, _not_negative, _at_most_max_price],
-        metadata={
-            "type": "string",
-            "format": "decimal",
-            "pattern": MONEY_PATTERN,
-            "example": "1299.00",
-            "description": f"A decimal string from 0.00 to {MAX_PRICE}.",
-        },
-        **kwargs,
-    )
-
-
-def money_out(**kwargs: Any) -> fields.Decimal:
-    metadata = {
-        "type": "string",
-        "format": "decimal",
-        "example": "1299.00",
-        **kwargs.pop("metadata", {}),
-    }
-    return fields.Decimal(as_string=True, places=2, metadata=metadata, **kwargs)
-
-
-def slug_field() -> fields.String:
-    return fields.String(
-        validate=[validate.Length(min=1, max=MAX_SLUG_LENGTH), validate.Regexp(SLUG_PATTERN)],
-        metadata={"example": "running-shoes"},
-    )
-
-
-class CurrencyMixin:
-    currency = fields.String(required=True, metadata={"example": "USD"})
-
 
 # Categories ---------------------------------------------------------------------------------
 
@@ -254,60 +172,3 @@ class ProductSchema(Schema):
     created_at = fields.DateTime(required=True)
     rating = fields.Nested(RatingSchema, required=True)
     variants = fields.List(fields.Nested(VariantSchema), required=True)
-
-
-# Query strings ------------------------------------------------------------------------------
-
-
-def _attr_filter(value: str) -> None:
-    name, sep, wanted = value.partition(":")
-    if not sep or not name.strip() or not wanted.strip():
-        raise ValidationError("Use Name:Value, e.g. Color:Blue.")
-
-
-class ProductQuerySchema(Schema):
-    """Query parameters of the product list (page and page_size are parsed by the pager)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    q = fields.String(
-        validate=validate.Length(max=200),
-        metadata={"description": "Case-insensitive match on name, description or any SKU."},
-    )
-    category = fields.String(
-        validate=validate.Length(max=MAX_SLUG_LENGTH), metadata={"description": "Category slug."}
-    )
-    min_price = money_in()
-    max_price = money_in()
-    attr = fields.List(
-        fields.String(validate=[validate.Length(max=121), _attr_filter]),
-        validate=validate.Length(max=MAX_ATTR_FILTERS),
-        metadata={
-            "description": "Repeatable Name:Value; one variant must have them all.",
-            "example": ["Color:Blue", "Memory:256GB"],
-        },
-    )
-    in_stock = fields.Boolean(
-        metadata={
-            "description": "true: an active variant has stock; false: none has.",
-        }
-    )
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(PRODUCT_SORTS))
-
-    @validates_schema
-    def _price_range(self, data: dict[str, Any], **kwargs: Any) -> None:
-        low, high = data.get("min_price"), data.get("max_price")
-        if low is not None and high is not None and low > high:
-            raise ValidationError("Must not exceed max_price.", "min_price")
-
-    @post_load
-    def _parse(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        pairs = []
-        for item in data.get("attr") or []:
-            name, _, value = item.partition(":")
-            pairs.append((name.strip(), value.strip()))
-        data["attr"] = tuple(pairs)
-        q = (data.get("q") or "").strip()
-        data["q"] = q or None
-        return data
