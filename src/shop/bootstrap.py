@@ -7,27 +7,37 @@ small bundle of what its use cases and views need.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from redis import Redis
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
 from shop.adapters.login_throttle import LimitsLoginThrottle
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
+from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
-from shop.adapters.redis.client import make_redis, ping_redis
+from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
+from shop.adapters.redis.response_cache import RedisResponseCache
 from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.sql import tables
-from shop.adapters.sql.engine import make_engine, make_session_factory, ping_database
+from shop.adapters.sql.engine import (
+    DATABASE,
+    DATABASE_DOWN,
+    make_engine,
+    make_session_factory,
+    ping_database,
+)
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -37,12 +47,23 @@ from shop.services.accounts.ports import (
     PasswordHasher,
     TokenStore,
 )
+from shop.services.accounts.sign_in import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
-from shop.services.common import Clock
+from shop.services.common import Clock, ServiceUnavailable
 from shop.settings import Settings
 
+log = logging.getLogger(__name__)
+
 Probe = Callable[[], None]
+
+
+class ResponseCache(Protocol):
+    """Where cached catalog responses are kept. Raises ServiceUnavailable when it fails."""
+
+    def get(self, key: str) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,7 @@ class CatalogBundle:
     uow: CatalogUnitOfWorkFactory
     version: CatalogVersion
     queries: CatalogQueries
+    responses: ResponseCache | None  # None: catalog responses are not cached
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,9 @@ class Adapters:
     engine: Engine
     redis: Redis | None
     probes: dict[str, Probe]
+    # Per backing service, the driver errors that mean it is down (for libraries that call
+    # a driver themselves; the adapters raise ServiceUnavailable instead).
+    driver_errors_down: dict[str, tuple[type[Exception], ...]]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -109,9 +134,9 @@ def bootstrap(settings: Settings) -> Adapters:
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
-    probes: dict[str, Probe] = {"database": lambda: ping_database(engine)}
+    probes: dict[str, Probe] = {DATABASE: partial(ping_database, engine)}
     if redis is not None:
-        probes["redis"] = partial(ping_redis, redis)
+        probes[REDIS] = partial(ping_redis, redis)
     return Adapters(
         settings=settings,
         clock=SystemClock(),
@@ -120,13 +145,50 @@ def bootstrap(settings: Settings) -> Adapters:
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
+            responses=_response_cache(settings),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
         redis=redis,
         probes=probes,
+        driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
     )
+
+
+def _response_cache(settings: Settings) -> ResponseCache | None:
+    if not settings.cache_enabled:
+        return None
+    if settings.redis_url:
+        # A client of its own: entries are pickled bytes, the others' replies are decoded.
+        client = make_redis(settings.redis_url, decode_responses=False)
+        return RedisResponseCache(client, ttl=settings.stock_staleness)
+    return InProcessResponseCache(ttl=settings.stock_staleness)
+
+
+def rq_connection(settings: Settings) -> Redis:
+    """The job queue's Redis connection (binary replies, as RQ wants them)."""
+    if not settings.redis_url:
+        raise ValueError("the job queue needs REDIS_URL")
+    return Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+
+
+def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
+    """Create or promote SHOP_ADMIN_EMAIL, if set. False, with a warning, when the database
+    cannot be used yet (down, or not migrated): the API still starts and answers 503."""
+    if not (settings.admin_email and settings.admin_password):
+        return True
+    try:
+        ensure_admin(
+            adapters.accounts.uow,
+            adapters.accounts.hasher,
+            settings.admin_email,
+            settings.admin_password,
+        )
+    except (ServiceUnavailable, SQLAlchemyError) as exc:
+        log.warning("could not ensure the admin account at start: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def _accounts(

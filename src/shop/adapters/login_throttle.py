@@ -1,6 +1,7 @@
 """Failed-login limits on the `limits` library (the engine of flask-limiter).
 
 Storage is Redis when configured, so every API process counts together; memory otherwise.
+A Redis that does not answer raises ServiceUnavailable.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import time
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from shop.adapters.redis.client import redis_down_is_unavailable
 
 
 class LimitsLoginThrottle:
@@ -29,6 +32,7 @@ class LimitsLoginThrottle:
         names = {"email": email.strip().lower(), "address": client}
         return [(limit, f"login-failures:{kind}:{names[kind]}") for kind, limit in self._rules]
 
+    @redis_down_is_unavailable()
     def retry_after(self, email: str, client: str) -> int:
         wait = 0
         for limit, key in self._keys(email, client):
@@ -37,6 +41,7 @@ class LimitsLoginThrottle:
                 wait = max(wait, int(reset_at - time.time()) + 1)
         return wait
 
+    @redis_down_is_unavailable()
     def record_failure(self, email: str, client: str) -> None:
         for limit, key in self._keys(email, client):
             self._limiter.hit(limit, key)

@@ -15,6 +15,7 @@ from typing import Any
 
 from redis import Redis
 
+from shop.adapters.redis.client import redis_down_is_unavailable
 from shop.domain.cart.cart import CartOwner, MergedLine
 from shop.services.cart.ports import AddResult, MergeResult
 
@@ -137,12 +138,14 @@ class RedisCartStore:
             raise ValueError("a guest without a token has no cart")
         return f"{self._prefix}guest:{owner.token}"
 
+    @redis_down_is_unavailable()
     def lines(self, owner: CartOwner) -> dict[int, int] | None:
         raw = self._redis.hgetall(self.key(owner))
         if not raw:
             return None if owner.is_guest else {}
         return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
 
+    @redis_down_is_unavailable()
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
     ) -> AddResult | None:
@@ -155,6 +158,7 @@ class RedisCartStore:
         applied, line_quantity, flat = reply
         return AddResult(bool(applied), int(line_quantity), _lines(flat))
 
+    @redis_down_is_unavailable()
     def set_quantity(
         self, owner: CartOwner, variant_id: int, quantity: int, *, create: bool
     ) -> dict[int, int] | None:
@@ -163,14 +167,17 @@ class RedisCartStore:
         )
         return None if reply is None else _lines(reply)
 
+    @redis_down_is_unavailable()
     def clear(self, owner: CartOwner) -> bool:
         return bool(self._clear(keys=[self.key(owner)], args=[self._ttl]))
 
+    @redis_down_is_unavailable()
     def discard(self, owner: CartOwner, variant_ids: Iterable[int]) -> None:
         fields = [str(v) for v in variant_ids]
         if fields:
             self._redis.hdel(self.key(owner), *fields)
 
+    @redis_down_is_unavailable()
     def merge(self, token: str, user_id: int, caps: Mapping[int, int]) -> MergeResult | None:
         guest = CartOwner.guest(token)
         if guest.token is None:
@@ -190,5 +197,6 @@ class RedisCartStore:
         )
         return MergeResult(merged=merged, lines=_lines(flat_lines))
 
+    @redis_down_is_unavailable()
     def ping(self) -> None:
         self._redis.ping()

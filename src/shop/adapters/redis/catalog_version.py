@@ -12,6 +12,7 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
+from shop.adapters.redis.client import REDIS
 from shop.services.common import ServiceUnavailable
 
 VERSION_KEY = "shop:catalog:version"
@@ -29,7 +30,7 @@ class RedisCatalogVersion:
                 self._redis.set(self._key, time.time_ns(), nx=True)
                 value = self._redis.get(self._key)
         except (RedisError, OSError) as exc:
-            raise ServiceUnavailable("redis") from exc
+            raise ServiceUnavailable(REDIS) from exc
         return str(value)
 
     def bump(self) -> None:
@@ -39,4 +40,4 @@ class RedisCatalogVersion:
                 pipe.incr(self._key)
                 pipe.execute()
         except (RedisError, OSError) as exc:
-            raise ServiceUnavailable("redis") from exc
+            raise ServiceUnavailable(REDIS) from exc

@@ -1,15 +1,30 @@
-"""Engines for PostgreSQL (production) and SQLite (the embedded default)."""
+"""Engines for PostgreSQL (production) and SQLite (the embedded default).
+
+A database that does not answer (refused or lost connections, timeouts, an exhausted pool)
+surfaces as ServiceUnavailable, from the engine's error hook and from `connect`, so that no
+layer above the adapters needs to know the driver's exceptions.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.services.common import ServiceUnavailable
+
 CONNECT_TIMEOUT_SECONDS = 2
+DATABASE = "database"
+# What a database that does not answer raises (a lost connection is also flagged by the
+# dialect as a disconnect, whatever its class).
+DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -25,14 +40,16 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         "keepalives_count": 2,
         "application_name": "shop",
     }
-    return create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=CONNECT_TIMEOUT_SECONDS,
-        pool_pre_ping=False,
-        pool_recycle=1800,
-        connect_args=connect_args,
+    return _failing_as_unavailable(
+        create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=CONNECT_TIMEOUT_SECONDS,
+            pool_pre_ping=False,
+            pool_recycle=1800,
+            connect_args=connect_args,
+        )
     )
 
 
@@ -50,12 +67,37 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    return _failing_as_unavailable(engine)
+
+
+def _failing_as_unavailable(engine: Engine) -> Engine:
+    @event.listens_for(engine, "handle_error")
+    def _unavailable(context: ExceptionContext) -> None:
+        if context.is_disconnect or isinstance(context.sqlalchemy_exception, DATABASE_DOWN):
+            raise ServiceUnavailable(DATABASE) from context.original_exception
+
     return engine
+
+
+@contextmanager
+def connect(engine: Engine) -> Iterator[Connection]:
+    """`engine.connect()`, with a pool that has no connection to give within its timeout
+    (the one failure the error hook does not see) raised as ServiceUnavailable."""
+    with unavailable_when_down(), engine.connect() as connection:
+        yield connection
+
+
+@contextmanager
+def unavailable_when_down() -> Iterator[None]:
+    try:
+        yield
+    except DATABASE_DOWN as exc:
+        raise ServiceUnavailable(DATABASE) from exc
 
 
 def ping_database(engine: Engine) -> None:
     """Raise unless the database answers a trivial query."""
-    with engine.connect() as connection:
+    with connect(engine) as connection:
         connection.execute(text("SELECT 1"))
 
 

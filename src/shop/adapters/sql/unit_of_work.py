@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
 from shop.adapters.sql.repositories.catalog import (
     SqlAttributeRepository,
@@ -16,6 +17,7 @@ from shop.adapters.sql.repositories.catalog import (
     SqlVariantRepository,
 )
 from shop.domain.errors import Conflict
+from shop.services.common import ServiceUnavailable
 
 
 class SqlAlchemyUnitOfWork:
@@ -40,6 +42,9 @@ class SqlAlchemyUnitOfWork:
         # Closing rolls back whatever was not committed, and (unlike rollback) keeps the loaded
         # state of returned entities readable after the block.
         self.session.close()
+        if isinstance(exc, DATABASE_DOWN):
+            # Only a pool timeout gets here: the engine's hook already turned the rest.
+            raise ServiceUnavailable(DATABASE) from exc
 
     def commit(self) -> None:
         """Commit; a unique or foreign-key violation found by the database is a Conflict."""

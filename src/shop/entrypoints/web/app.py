@@ -8,10 +8,9 @@ from pathlib import Path
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop.bootstrap import Adapters, RateLimitStorage, bootstrap
+from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_at_start
 from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
@@ -20,7 +19,6 @@ from shop.entrypoints.web import auth
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
 from shop.entrypoints.web.problems import register_error_handlers
-from shop.services.accounts.sign_in import ensure_admin
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,10 +46,10 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         )
     wired = adapters or bootstrap(settings)
     app.extensions["shop"] = wired
-    register_error_handlers(app)
+    register_error_handlers(app, wired.driver_errors_down)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings, wired.rate_limits)
-    init_catalog_cache(app, settings)
+    init_catalog_cache(app, wired.catalog.responses, settings.stock_staleness)
 
     api = ShopApi(app)
     api.spec.components.security_scheme(
@@ -69,8 +67,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         api.register_blueprint(blueprint)
     cart.document_line_limit(api, settings.max_line_quantity)
 
-    if settings.admin_email and settings.admin_password:
-        _ensure_admin(app, settings)
+    ensure_admin_at_start(wired, settings)
     return app
 
 
@@ -108,17 +105,3 @@ def _configure_rate_limits(app: Flask, settings: Settings, storage: RateLimitSto
         app=app,
         default_limits_exempt_when=lambda: request.path in UNLIMITED_PATHS,
     )
-
-
-def _ensure_admin(app: Flask, settings: Settings) -> None:
-    a: Adapters = app.extensions["shop"]
-    try:
-        ensure_admin(
-            a.accounts.uow,
-            a.accounts.hasher,
-            settings.admin_email or "",
-            settings.admin_password or "",
-        )
-    except SQLAlchemyError as exc:
-        # The database may be down or not migrated yet; the API still starts and says 503.
-        log.warning("could not ensure the admin account at start: %s", type(exc).__name__)

@@ -1,10 +1,10 @@
-"""Response caching and ETags of public catalog reads (flask-caching).
+"""Response caching and ETags of public catalog reads.
 
-The cache backend is Redis when REDIS_URL is set (shared by every process) and an in-process
-SimpleCache otherwise. Keys carry the catalog version (`CatalogVersion`), which every catalog
-write bumps after its commit: from then on no process finds the old entries, with no scan or
-delete of keys. Entries live `SHOP_STOCK_STALENESS` seconds at most, the lag allowed to stock
-changes that do not bump the version (checkout, cancellation).
+The storage (built by the composition root) is Redis when REDIS_URL is set, shared by every
+process, and in-process otherwise. Keys carry the catalog version (`CatalogVersion`), which
+every catalog write bumps after its commit: from then on no process finds the old entries,
+with no scan or delete of keys. Entries live `SHOP_STOCK_STALENESS` seconds at most, the lag
+allowed to stock changes that do not bump the version (checkout, cancellation).
 
 What is never cached: admin reads (they see inactive items and must be exact) and anything
 but a 200. When Redis does not answer, reads are served from the database and the outage is
@@ -24,13 +24,11 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, make_response, request
-from flask_caching import Cache
-from redis.exceptions import RedisError
 
+from shop.bootstrap import ResponseCache
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.context import adapters
 from shop.services.common import ServiceUnavailable
-from shop.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION = "shop_catalog_cache"
 CACHED_HEADERS = ("X-Pagination",)
 RETRY_AFTER_OUTAGE_SECONDS = 5.0
-CACHE_ERRORS = (RedisError, OSError, ServiceUnavailable)
 
 
 class RecentEntries:
@@ -75,7 +72,7 @@ class RecentEntries:
 
 
 class CatalogCache:
-    def __init__(self, cache: Cache | None, ttl: float) -> None:
+    def __init__(self, cache: ResponseCache | None, ttl: float) -> None:
         self.cache = cache
         self.recent = RecentEntries(ttl)
         self._skip_until = 0.0
@@ -100,7 +97,7 @@ class CatalogCache:
         """This request's key under the current catalog version; None if it can't be had."""
         try:
             version = adapters().catalog.version.current()
-        except CACHE_ERRORS as exc:
+        except ServiceUnavailable as exc:
             self._outage("version", exc)
             return None
         query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
@@ -113,7 +110,7 @@ class CatalogCache:
             return entry
         try:
             entry = self.cache.get(key)
-        except CACHE_ERRORS as exc:
+        except ServiceUnavailable as exc:
             self._outage("get", exc)
             return None
         if not isinstance(entry, dict) or "stored_at" not in entry:
@@ -126,29 +123,13 @@ class CatalogCache:
         self.recent.put(key, entry)
         try:
             self.cache.set(key, entry)
-        except CACHE_ERRORS as exc:
+        except ServiceUnavailable as exc:
             self._outage("set", exc)
 
 
-def init_catalog_cache(app: Flask, settings: Settings) -> None:
-    """Attach the response cache (or none, when settings.cache_enabled is False)."""
-    cache: Cache | None = None
-    if settings.cache_enabled:
-        config: dict[str, Any] = {
-            "CACHE_DEFAULT_TIMEOUT": settings.stock_staleness,
-            "CACHE_KEY_PREFIX": "shop:catalog:",
-        }
-        if settings.redis_url:
-            config.update(
-                CACHE_TYPE="RedisCache",
-                CACHE_REDIS_URL=settings.redis_url,
-                CACHE_OPTIONS={"socket_timeout": 1, "socket_connect_timeout": 1},
-            )
-        else:
-            config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=2000)
-        cache = Cache(config=config)
-        cache.init_app(app, config=config)
-    app.extensions[EXTENSION] = CatalogCache(cache, ttl=settings.stock_staleness)
+def init_catalog_cache(app: Flask, storage: ResponseCache | None, ttl: int) -> None:
+    """Attach the response cache over `storage` (None: catalog responses are not cached)."""
+    app.extensions[EXTENSION] = CatalogCache(storage, ttl=ttl)
 
 
 def _catalog_cache() -> CatalogCache:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, json, request
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from shop.domain import errors
@@ -118,32 +114,38 @@ def handle_domain_error(exc: errors.DomainError) -> Response:
     if isinstance(exc, errors.RateLimited):
         return problem(status, exc.detail, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, ServiceUnavailable):
-        return unavailable(exc.service)
+        return _service_down(exc.service, exc.__cause__ or exc)
     return problem(status, exc.detail, **exc.extra)
 
 
-def handle_database_down(exc: Exception) -> Response:
-    log.error("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
-    return unavailable("database")
+def _service_down(service: str, cause: BaseException) -> Response:
+    log.error(
+        "%s unavailable on %s %s: %s", service, request.method, request.path, type(cause).__name__
+    )
+    return unavailable(service)
 
 
-def handle_redis_down(exc: Exception) -> Response:
-    log.error("redis unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
-    return unavailable("redis")
+def _down(service: str) -> Callable[[Exception], Response]:
+    def handle(exc: Exception) -> Response:
+        return _service_down(service, exc)
+
+    return handle
 
 
 def handle_unexpected(exc: Exception) -> Response:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return handle_database_down(exc)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(500, "An unexpected error occurred; it has been logged.")
 
 
-def register_error_handlers(app: Flask) -> None:
+def register_error_handlers(
+    app: Flask, driver_errors_down: Mapping[str, tuple[type[Exception], ...]]
+) -> None:
+    """One problem+json shape for every error. `driver_errors_down` names, per backing
+    service, the driver errors that mean it is down: the adapters raise ServiceUnavailable
+    instead, but a library calling a driver itself (the rate limiter's storage) does not."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(errors.DomainError, handle_domain_error)
-    for db_error in (OperationalError, InterfaceError, PoolTimeoutError):
-        app.register_error_handler(db_error, handle_database_down)
-    for redis_error in (RedisConnectionError, RedisTimeoutError):
-        app.register_error_handler(redis_error, handle_redis_down)
+    for service, kinds in driver_errors_down.items():
+        for kind in kinds:
+            app.register_error_handler(kind, _down(service))
     app.register_error_handler(Exception, handle_unexpected)

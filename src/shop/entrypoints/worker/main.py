@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from redis import Redis
 from rq import Worker
 
+from shop.bootstrap import rq_connection
 from shop.settings import Settings, SettingsError
 
 QUEUES = ("emails", "default")
@@ -14,5 +14,4 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """Work the queues until stopped; the scheduler runs too, for retries with a delay."""
     if not settings.redis_url:
         raise SettingsError("shop worker needs REDIS_URL (the embedded default runs jobs inline)")
-    connection = Redis.from_url(settings.redis_url, socket_connect_timeout=5)
-    Worker(list(QUEUES), connection=connection).work(with_scheduler=True, burst=burst)
+    Worker(list(QUEUES), connection=rq_connection(settings)).work(with_scheduler=True, burst=burst)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Engine, bindparam
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.limits import MAX_INTEGER
@@ -31,7 +32,7 @@ class SqlVariantLookup:
         ids = sorted({i for i in variant_ids if 0 < i <= MAX_INTEGER})
         if not ids:
             return {}
-        with self._engine.connect() as connection:
+        with connect(self._engine) as connection:
             rows = connection.execute(SNAPSHOTS, {"ids": ids}).all()
         return {
             variant_id: VariantSnapshot(

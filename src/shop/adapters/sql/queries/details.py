@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select, true
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.reads import NO_RATING, SqlReads, category_of
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.services.common import Row
@@ -38,7 +39,7 @@ class ProductDetails(SqlReads):
         )
         if not include_inactive:
             query = query.where(p.c.is_active == true())
-        with self.engine.connect() as connection:
+        with connect(self.engine) as connection:
             row = connection.execute(query).first()
             if row is None:
                 return None
@@ -62,7 +63,7 @@ class ProductDetails(SqlReads):
         query = _variants(include_inactive).where(v.c.id == variant_id)
         if not include_inactive:
             query = query.where(exists().where(p.c.id == v.c.product_id, p.c.is_active == true()))
-        with self.engine.connect() as connection:
+        with connect(self.engine) as connection:
             rows = connection.execute(query).all()
         variants = self._group_variants(rows)
         return variants[0] if variants else None

@@ -21,6 +21,7 @@ from typing import Any, assert_never
 from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, true
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.reads import NO_RATING, SqlReads, category_of, offset
 from shop.adapters.sql.queries.taxonomy import Taxonomy
@@ -52,7 +53,7 @@ class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
         conditions = list(self._conditions(search))
         count = select(func.count()).select_from(p).where(*conditions)
-        with self.engine.connect() as connection:
+        with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):
                 return [], total  # past the end: no second statement

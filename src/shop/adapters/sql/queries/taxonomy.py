@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.reads import SqlReads, offset
 from shop.services.common import Page, Row
 
@@ -21,7 +22,7 @@ class Taxonomy(SqlReads):
             .limit(page_size)
             .offset(offset(page, page_size))
         )
-        with self.engine.connect() as connection:
+        with connect(self.engine) as connection:
             total = int(connection.scalar(select(func.count()).select_from(c)) or 0)
             if total <= offset(page, page_size):
                 return [], total
@@ -34,7 +35,7 @@ class Taxonomy(SqlReads):
             .limit(page_size)
             .offset(offset(page, page_size))
         )
-        with self.engine.connect() as connection:
+        with connect(self.engine) as connection:
             total = int(connection.scalar(select(func.count()).select_from(a)) or 0)
             if total <= offset(page, page_size):
                 return [], total
