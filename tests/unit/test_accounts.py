@@ -90,7 +90,7 @@ def test_ensure_admin_creates_then_promotes_idempotently(uow: FakeUnitOfWork) ->
     accounts.register(uow, hasher, "boss@example.com", PASSWORD)
     admin = accounts.ensure_admin(uow, hasher, "Boss@example.com", "new-password")
     again = accounts.ensure_admin(uow, hasher, "boss@example.com", "new-password")
-    assert admin is again
+    assert admin.id == again.id
     assert admin.role == Role.ADMIN
     assert admin.password_hash == "hashed:new-password"
     assert len(uow.users.rows) == 1

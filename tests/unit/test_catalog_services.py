@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from shop.domain.catalog.taxonomy import Category
 from shop.domain.errors import Conflict, NotFound, ValidationFailed
 from shop.services.catalog import attributes, categories, products, variants
 from shop.services.common import ServiceUnavailable
@@ -294,6 +295,20 @@ def test_a_write_is_refused_with_nothing_written_while_the_version_store_is_down
     with pytest.raises(ServiceUnavailable):
         categories.create_category(uow, version, "Phones")
     assert not uow.committed
+    assert uow.categories.rows == {}
+
+
+def test_the_fake_unit_of_work_keeps_only_committed_writes(uow: FakeUnitOfWork) -> None:
+    with uow:
+        uow.categories.add(Category(name="Kept", slug="kept"))
+        uow.commit()
+    with uow:
+        uow.categories.add(Category(name="Dropped", slug="dropped"))
+    with uow:
+        uow.categories.add(Category(name="Rolled back", slug="rolled-back"))
+        uow.rollback()
+        uow.commit()
+    assert [c.slug for c in uow.categories.rows.values()] == ["kept"]
 
 
 class _FailsAfterCommit(FakeCatalogVersion):
@@ -323,11 +338,15 @@ def test_variant_writes_keep_the_products_price_from(
     product_id = _product(uow, version)
     blue = _variant(uow, version, product_id, "A-1", Color="Blue")  # 10.00
     red = _variant(uow, version, product_id, "A-2", Color="Red")  # 10.00
+
+    def price_from() -> Decimal | None:
+        product = uow.products.get(product_id)
+        assert product is not None
+        return product.price_from
+
     variants.update_variant(uow, version, red, price=Decimal("7.50"))
-    product = uow.products.get(product_id)
-    assert product is not None
-    assert product.price_from == Decimal("7.50")
+    assert price_from() == Decimal("7.50")
     variants.update_variant(uow, version, red, is_active=False)
-    assert product.price_from == Decimal("10.00")
+    assert price_from() == Decimal("10.00")
     variants.update_variant(uow, version, blue, is_active=False)
-    assert product.price_from is None
+    assert price_from() is None

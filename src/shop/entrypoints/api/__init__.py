@@ -11,7 +11,7 @@ from flask_smorest.utils import prepare_response
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web.problems import PROBLEM_JSON
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Component response names (Python 3.13 renamed some statuses, e.g. 422's).
 UNAUTHORIZED = http.HTTPStatus(401).name
 FORBIDDEN = http.HTTPStatus(403).name

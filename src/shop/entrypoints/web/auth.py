@@ -96,9 +96,9 @@ def issue_tokens(user: User, family: str | None = None) -> dict[str, Any]:
     identity = str(user.id)
     access = create_access_token(identity=identity, additional_claims=claims)
     refresh = create_refresh_token(identity=identity, additional_claims=claims)
-    adapters().accounts.tokens.remember_refresh(
-        get_jti(refresh), family, settings.refresh_token_ttl
-    )
+    refresh_jti = get_jti(refresh)
+    assert refresh_jti is not None, "every token flask-jwt-extended makes has a jti"
+    adapters().accounts.tokens.remember_refresh(refresh_jti, family, settings.refresh_token_ttl)
     return {
         "access_token": access,
         "refresh_token": refresh,
