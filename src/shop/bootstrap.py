@@ -182,6 +182,7 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
         ensure_admin(
             adapters.accounts.uow,
             adapters.accounts.hasher,
+            adapters.clock,
             settings.admin_email,
             settings.admin_password,
         )

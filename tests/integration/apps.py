@@ -150,7 +150,8 @@ class Api:
 
     def admin_headers(self) -> dict[str, str]:
         email = self.new_email("admin")
-        ensure_admin(self.adapters.accounts.uow, self.adapters.accounts.hasher, email, PASSWORD)
+        a = self.adapters
+        ensure_admin(a.accounts.uow, a.accounts.hasher, a.clock, email, PASSWORD)
         return bearer(self.login(email)["access_token"])
 
 

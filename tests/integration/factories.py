@@ -48,6 +48,7 @@ def make_variant(
             slug=f"product-{n}",
             category_id=category.id,
             is_active=product_active,
+            created_at=adapters.clock.now(),
         )
         variant = Variant(
             sku=sku or f"SKU-{n}",
@@ -55,6 +56,7 @@ def make_variant(
             stock=stock,
             attribute_values=values,
             is_active=active,
+            created_at=adapters.clock.now(),
         )
         product.add_variant(variant)
         uow.products.add(product)

@@ -6,6 +6,7 @@ import copy
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -15,7 +16,7 @@ from shop.domain.catalog.taxonomy import Attribute, Category
 from shop.domain.errors import Conflict
 from shop.services.accounts.ports import AccountsUnitOfWorkFactory, LoginThrottle, PasswordHasher
 from shop.services.catalog.ports import CatalogUnitOfWorkFactory, CatalogVersion
-from shop.services.common import ServiceUnavailable
+from shop.services.common import Clock, ServiceUnavailable
 
 _ids = itertools.count(1)
 
@@ -251,9 +252,26 @@ class FakeCatalogVersion:
         self.bumps += 1
 
 
+class FakeClock:
+    """A clock that stands still until moved."""
+
+    def __init__(self, now: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+CLOCK = FakeClock()
+
+
 if TYPE_CHECKING:  # mypy checks the fakes against the ports the services declare
     _accounts_uow: AccountsUnitOfWorkFactory = FakeUnitOfWork()
     _catalog_uow: CatalogUnitOfWorkFactory = FakeUnitOfWork()
     _hasher: PasswordHasher = FakeHasher()
     _throttle: LoginThrottle = FakeThrottle()
     _version: CatalogVersion = FakeCatalogVersion()
+    _clock: Clock = FakeClock()

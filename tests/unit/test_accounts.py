@@ -10,7 +10,7 @@ from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.domain.accounts.users import Role, normalise_email
 from shop.domain.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
 from shop.services.accounts import sign_in as accounts
-from tests.unit.fakes import FakeHasher, FakeThrottle, FakeUnitOfWork
+from tests.unit.fakes import CLOCK, FakeHasher, FakeThrottle, FakeUnitOfWork
 
 PASSWORD = "long-enough"
 
@@ -32,7 +32,7 @@ def test_malformed_emails_are_refused(email: str) -> None:
 
 
 def test_register_stores_a_hash_never_the_password(uow: FakeUnitOfWork) -> None:
-    user = accounts.register(uow, FakeHasher(), "Ada@Example.com", PASSWORD, " Ada ")
+    user = accounts.register(uow, FakeHasher(), CLOCK, "Ada@Example.com", PASSWORD, " Ada ")
     assert user.email == "ada@example.com"
     assert user.full_name == "Ada"
     assert user.role == Role.CUSTOMER
@@ -41,14 +41,14 @@ def test_register_stores_a_hash_never_the_password(uow: FakeUnitOfWork) -> None:
 
 
 def test_register_refuses_an_existing_email(uow: FakeUnitOfWork) -> None:
-    accounts.register(uow, FakeHasher(), "ada@example.com", PASSWORD)
+    accounts.register(uow, FakeHasher(), CLOCK, "ada@example.com", PASSWORD)
     with pytest.raises(Conflict):
-        accounts.register(uow, FakeHasher(), "ADA@example.com", PASSWORD)
+        accounts.register(uow, FakeHasher(), CLOCK, "ADA@example.com", PASSWORD)
 
 
 def test_register_refuses_a_short_password(uow: FakeUnitOfWork) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register(uow, FakeHasher(), "ada@example.com", "short")
+        accounts.register(uow, FakeHasher(), CLOCK, "ada@example.com", "short")
     assert "password" in caught.value.errors
     assert not uow.committed
 
@@ -58,7 +58,7 @@ def test_unknown_email_still_verifies_a_hash(uow: FakeUnitOfWork) -> None:
     with pytest.raises(Unauthorized) as unknown:
         accounts.authenticate(uow, hasher, "nobody@example.com", PASSWORD)
     assert hasher.verifications == 1  # same work as a wrong password: no timing oracle
-    accounts.register(uow, hasher, "ada@example.com", PASSWORD)
+    accounts.register(uow, hasher, CLOCK, "ada@example.com", PASSWORD)
     with pytest.raises(Unauthorized) as wrong:
         accounts.authenticate(uow, hasher, "ada@example.com", "wrong-password")
     assert unknown.value.detail == wrong.value.detail
@@ -68,7 +68,7 @@ def test_sign_in_counts_failures_and_then_refuses_even_the_right_password(
     uow: FakeUnitOfWork,
 ) -> None:
     hasher, throttle = FakeHasher(), FakeThrottle(limit=2)
-    accounts.register(uow, hasher, "ada@example.com", PASSWORD)
+    accounts.register(uow, hasher, CLOCK, "ada@example.com", PASSWORD)
     for _ in range(2):
         with pytest.raises(Unauthorized):
             accounts.sign_in(uow, hasher, throttle, "ada@example.com", "wrong!!!", "10.0.0.1")
@@ -79,7 +79,7 @@ def test_sign_in_counts_failures_and_then_refuses_even_the_right_password(
 
 def test_a_successful_sign_in_is_not_counted(uow: FakeUnitOfWork) -> None:
     hasher, throttle = FakeHasher(), FakeThrottle(limit=1)
-    accounts.register(uow, hasher, "ada@example.com", PASSWORD)
+    accounts.register(uow, hasher, CLOCK, "ada@example.com", PASSWORD)
     for _ in range(3):
         accounts.sign_in(uow, hasher, throttle, "ada@example.com", PASSWORD, "10.0.0.1")
     assert throttle.failures == {}
@@ -87,9 +87,9 @@ def test_a_successful_sign_in_is_not_counted(uow: FakeUnitOfWork) -> None:
 
 def test_ensure_admin_creates_then_promotes_idempotently(uow: FakeUnitOfWork) -> None:
     hasher = FakeHasher()
-    accounts.register(uow, hasher, "boss@example.com", PASSWORD)
-    admin = accounts.ensure_admin(uow, hasher, "Boss@example.com", "new-password")
-    again = accounts.ensure_admin(uow, hasher, "boss@example.com", "new-password")
+    accounts.register(uow, hasher, CLOCK, "boss@example.com", PASSWORD)
+    admin = accounts.ensure_admin(uow, hasher, CLOCK, "Boss@example.com", "new-password")
+    again = accounts.ensure_admin(uow, hasher, CLOCK, "boss@example.com", "new-password")
     assert admin.id == again.id
     assert admin.role == Role.ADMIN
     assert admin.password_hash == "hashed:new-password"

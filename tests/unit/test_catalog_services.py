@@ -10,7 +10,7 @@ from shop.domain.catalog.taxonomy import Category
 from shop.domain.errors import Conflict, NotFound, ValidationFailed
 from shop.services.catalog import attributes, categories, products, variants
 from shop.services.common import ServiceUnavailable
-from tests.unit.fakes import FakeCatalogVersion, FakeUnitOfWork
+from tests.unit.fakes import CLOCK, FakeCatalogVersion, FakeClock, FakeUnitOfWork
 
 
 @pytest.fixture
@@ -30,7 +30,9 @@ def _category(uow: FakeUnitOfWork, version: FakeCatalogVersion, name: str = "Pho
 
 
 def _product(uow: FakeUnitOfWork, version: FakeCatalogVersion, name: str = "Phone X") -> int:
-    product = products.create_product(uow, version, name=name, category_id=_category(uow, version))
+    product = products.create_product(
+        uow, version, CLOCK, name=name, category_id=_category(uow, version)
+    )
     assert product.id is not None
     return product.id
 
@@ -49,7 +51,7 @@ def _variant(
     uow: FakeUnitOfWork, version: FakeCatalogVersion, product_id: int, sku: str, **attrs: str
 ) -> int:
     variant = variants.add_variant(
-        uow, version, product_id, sku=sku, price=Decimal("10.00"), stock=1, attributes=attrs
+        uow, version, CLOCK, product_id, sku=sku, price=Decimal("10.00"), stock=1, attributes=attrs
     )
     assert variant.id is not None
     return variant.id
@@ -161,14 +163,14 @@ def test_a_product_in_an_unknown_category_is_refused_naming_the_field(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        products.create_product(uow, version, name="Phone", category_id=999_999)
+        products.create_product(uow, version, CLOCK, name="Phone", category_id=999_999)
     assert "category_id" in caught.value.errors
 
 
 def test_product_slugs_are_derived_unique(uow: FakeUnitOfWork, version: FakeCatalogVersion) -> None:
     category_id = _category(uow, version)
-    a = products.create_product(uow, version, name="Phone X", category_id=category_id)
-    b = products.create_product(uow, version, name="Phone X", category_id=category_id)
+    a = products.create_product(uow, version, CLOCK, name="Phone X", category_id=category_id)
+    b = products.create_product(uow, version, CLOCK, name="Phone X", category_id=category_id)
     assert (a.slug, b.slug) == ("phone-x", "phone-x-2")
 
 
@@ -176,7 +178,9 @@ def test_updating_a_product_changes_only_the_given_fields(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     product_id = _product(uow, version)
-    product = products.update_product(uow, version, product_id, description="New", is_active=False)
+    product = products.update_product(
+        uow, version, CLOCK, product_id, description="New", is_active=False
+    )
     assert (product.name, product.description, product.is_active) == ("Phone X", "New", False)
     assert product.slug == "phone-x"
 
@@ -186,7 +190,7 @@ def test_a_product_that_was_ordered_is_deactivated_not_deleted(
 ) -> None:
     product_id = _product(uow, version)
     uow.products.ordered.add(product_id)  # ProductRepository.ever_ordered -> True
-    assert products.delete_product(uow, version, product_id) is False
+    assert products.delete_product(uow, version, CLOCK, product_id) is False
     product = uow.products.get(product_id)
     assert product is not None
     assert product.is_active is False
@@ -196,7 +200,7 @@ def test_a_product_never_ordered_is_deleted(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     product_id = _product(uow, version)
-    assert products.delete_product(uow, version, product_id) is True
+    assert products.delete_product(uow, version, CLOCK, product_id) is True
     assert uow.products.get(product_id) is None
 
 
@@ -259,10 +263,12 @@ def test_updating_a_variant_never_goes_negative(
 ) -> None:
     variant_id = _variant(uow, version, _product(uow, version), "A-1")
     with pytest.raises(ValidationFailed):
-        variants.update_variant(uow, version, variant_id, stock=-1)
+        variants.update_variant(uow, version, CLOCK, variant_id, stock=-1)
     with pytest.raises(ValidationFailed):
-        variants.update_variant(uow, version, variant_id, price=Decimal("-0.01"))
-    variant = variants.update_variant(uow, version, variant_id, price=Decimal("9.5"), stock=0)
+        variants.update_variant(uow, version, CLOCK, variant_id, price=Decimal("-0.01"))
+    variant = variants.update_variant(
+        uow, version, CLOCK, variant_id, price=Decimal("9.5"), stock=0
+    )
     assert (variant.price, variant.stock, variant.in_stock) == (Decimal("9.50"), 0, False)
 
 
@@ -273,9 +279,9 @@ def test_a_variant_may_keep_its_sku_but_not_take_another(
     product_id = _product(uow, version)
     first = _variant(uow, version, product_id, "A-1", Color="Blue")
     _variant(uow, version, product_id, "A-2", Color="Red")
-    assert variants.update_variant(uow, version, first, sku="a-1").sku == "A-1"
+    assert variants.update_variant(uow, version, CLOCK, first, sku="a-1").sku == "A-1"
     with pytest.raises(Conflict):
-        variants.update_variant(uow, version, first, sku="A-2")
+        variants.update_variant(uow, version, CLOCK, first, sku="A-2")
 
 
 # Freshness: every write bumps the catalog version
@@ -344,9 +350,22 @@ def test_variant_writes_keep_the_products_price_from(
         assert product is not None
         return product.price_from
 
-    variants.update_variant(uow, version, red, price=Decimal("7.50"))
+    variants.update_variant(uow, version, CLOCK, red, price=Decimal("7.50"))
     assert price_from() == Decimal("7.50")
-    variants.update_variant(uow, version, red, is_active=False)
+    variants.update_variant(uow, version, CLOCK, red, is_active=False)
     assert price_from() == Decimal("10.00")
-    variants.update_variant(uow, version, blue, is_active=False)
+    variants.update_variant(uow, version, CLOCK, blue, is_active=False)
     assert price_from() is None
+
+
+def test_product_writes_take_their_time_from_the_clock(
+    uow: FakeUnitOfWork, version: FakeCatalogVersion
+) -> None:
+    clock = FakeClock()
+    category_id = _category(uow, version)
+    product = products.create_product(uow, version, clock, name="Lamp", category_id=category_id)
+    assert product.id is not None
+    assert product.created_at == product.updated_at == clock.now()
+    clock.advance(60)
+    updated = products.update_product(uow, version, clock, product.id, description="Bright")
+    assert (updated.created_at, updated.updated_at) == (product.created_at, clock.now())

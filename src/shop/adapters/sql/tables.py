@@ -126,7 +126,7 @@ products = Table(
     Column("is_active", Boolean, nullable=False, server_default=true()),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
-    # Derived: the lowest active variant price (Product.refresh_price_from), for sorting.
+    # Derived: the lowest active variant price (kept by Product.refresh_derived), for sorting.
     Column("price_from", Money, nullable=True),
     # Derived: name, description and active SKUs, lower-cased (Product.refresh_derived), for q.
     Column("search_text", Text, nullable=False, server_default=""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from shop.domain.errors import ValidationFailed
@@ -40,7 +40,7 @@ class User:
     password_hash: str
     full_name: str = ""
     role: Role = Role.CUSTOMER
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime = field(kw_only=True)
     id: int | None = None
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -18,10 +18,6 @@ from shop.domain.catalog.rules import (
 )
 from shop.domain.catalog.taxonomy import AttributeValue
 from shop.domain.errors import Conflict
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Priced(Protocol):
@@ -71,7 +67,7 @@ class Variant:
     is_active: bool = True
     product_id: int | None = None
     combination_key: str = ""
-    created_at: datetime = field(default_factory=utcnow)
+    created_at: datetime = field(kw_only=True)
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -104,13 +100,12 @@ class Product:
     image_url: str | None = None
     is_active: bool = True
     variants: list[Variant] = field(default_factory=list)
-    created_at: datetime = field(default_factory=utcnow)
-    updated_at: datetime = field(default_factory=utcnow)
+    created_at: datetime = field(kw_only=True)
+    updated_at: datetime = field(init=False)  # the time of the last write: see touch()
     # The lowest price of an active variant (None without one), kept with the product so
-    # that lists sort and show it without aggregating variants. Call refresh_price_from()
-    # after changing a variant's price or activity.
+    # that lists sort and show it without aggregating variants; and the text `q` searches
+    # (search_text_of). Every method that changes what they derive from refreshes them.
     price_from: Decimal | None = None
-    # Derived too: the text `q` searches (search_text_of); kept by refresh_derived().
     search_text: str = ""
     id: int | None = None
 
@@ -118,6 +113,7 @@ class Product:
         self.name = check_name(self.name, "name", MAX_PRODUCT_NAME)
         self.slug = check_slug(self.slug)
         self.description = self.description.strip()
+        self.updated_at = self.created_at
         self.refresh_derived()
 
     def add_variant(self, variant: Variant) -> Variant:
@@ -127,38 +123,61 @@ class Product:
             raise Conflict(f"Product {self.name!r} already has a variant with these attributes.")
         self.variants.append(variant)
         self.refresh_derived()
-        self.touch()
         return variant
 
-    def refresh_price_from(self) -> None:
-        self.price_from = lowest_active_price(self.variants)
+    def revise_variant(
+        self,
+        variant: Variant,
+        *,
+        sku: str | None = None,
+        price: Decimal | None = None,
+        stock: int | None = None,
+        is_active: bool | None = None,
+    ) -> None:
+        """Change one of this product's variants (None leaves a field as it is)."""
+        if not any(v is variant for v in self.variants):
+            raise ValueError(f"variant {variant.id} is not one of product {self.id}'s")
+        if sku is not None:
+            variant.change_sku(sku)
+        if price is not None:
+            variant.change_price(price)
+        if stock is not None:
+            variant.change_stock(stock)
+        if is_active is not None:
+            variant.is_active = is_active
+        self.refresh_derived()
 
     def refresh_derived(self) -> None:
-        """Recompute what is stored for lists and search; call after any variant change."""
-        self.refresh_price_from()
+        """Recompute what is stored for lists and search from the name, the description and
+        the variants."""
+        self.price_from = lowest_active_price(self.variants)
         self.search_text = search_text_of(self.name, self.description, self.variants)
 
     def rename(self, name: str) -> None:
         self.name = check_name(name, "name", MAX_PRODUCT_NAME)
         self.refresh_derived()
-        self.touch()
 
     def change_slug(self, slug: str) -> None:
         self.slug = check_slug(slug)
-        self.touch()
 
     def describe(self, description: str) -> None:
         self.description = description.strip()
         self.refresh_derived()
-        self.touch()
+
+    def move_to(self, category_id: int) -> None:
+        """Put the product in another category (the caller checks that it exists)."""
+        self.category_id = category_id
+
+    def change_image(self, image_url: str | None) -> None:
+        self.image_url = image_url
 
     def set_active(self, active: bool) -> None:
         self.is_active = active
-        self.touch()
 
     def deactivate(self) -> None:
         """Hide the product from customers while keeping it (and its order history)."""
         self.set_active(False)
 
-    def touch(self) -> None:
-        self.updated_at = utcnow()
+    def touch(self, at: datetime) -> None:
+        """Record that a write changed the product at `at` (the use case's clock)."""
+        self.updated_at = at

@@ -51,7 +51,9 @@ def create_admin(email: str, password: str) -> None:
     """Create the admin EMAIL (or promote that account and set its password)."""
     adapters = bootstrap(_settings())
     try:
-        user = ensure_admin(adapters.accounts.uow, adapters.accounts.hasher, email, password)
+        user = ensure_admin(
+            adapters.accounts.uow, adapters.accounts.hasher, adapters.clock, email, password
+        )
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")

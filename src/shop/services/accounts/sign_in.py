@@ -10,6 +10,7 @@ from shop.services.accounts.ports import (
     PasswordHasher,
     TokenStore,
 )
+from shop.services.common import Clock
 
 BAD_CREDENTIALS = "Email or password is incorrect."
 
@@ -17,6 +18,7 @@ BAD_CREDENTIALS = "Email or password is incorrect."
 def register(
     uow_factory: AccountsUnitOfWorkFactory,
     hasher: PasswordHasher,
+    clock: Clock,
     email: str,
     password: str,
     full_name: str = "",
@@ -29,7 +31,11 @@ def register(
         if uow.users.get_by_email(email) is not None:
             raise Conflict("An account with this email already exists.")
         user = User(
-            email=email, password_hash=hasher.hash(password), full_name=full_name.strip(), role=role
+            email=email,
+            password_hash=hasher.hash(password),
+            full_name=full_name.strip(),
+            role=role,
+            created_at=clock.now(),
         )
         uow.users.add(user)
         uow.commit()
@@ -104,7 +110,11 @@ def get_user(uow_factory: AccountsUnitOfWorkFactory, user_id: int) -> User:
 
 
 def ensure_admin(
-    uow_factory: AccountsUnitOfWorkFactory, hasher: PasswordHasher, email: str, password: str
+    uow_factory: AccountsUnitOfWorkFactory,
+    hasher: PasswordHasher,
+    clock: Clock,
+    email: str,
+    password: str,
 ) -> User:
     """Create the admin `email`, or promote and re-password that account; idempotent.
 
@@ -123,6 +133,7 @@ def ensure_admin(
                         password_hash=hasher.hash(password),
                         full_name="Administrator",
                         role=Role.ADMIN,
+                        created_at=clock.now(),
                     )
                     uow.users.add(user)
                 else:

@@ -18,6 +18,7 @@ from shop.services.catalog.ports import (
     ProductsUnitOfWork,
     ProductsUnitOfWorkFactory,
 )
+from shop.services.common import Clock
 
 
 def load_product(products: ProductRepository, product_id: int) -> Product:
@@ -36,6 +37,7 @@ def _check_category(uow: ProductsUnitOfWork, category_id: int) -> None:
 def create_product(
     uow_factory: ProductsUnitOfWorkFactory,
     version: CatalogVersion,
+    clock: Clock,
     *,
     name: str,
     category_id: int,
@@ -58,6 +60,7 @@ def create_product(
                 category_id=category_id,
                 description=description,
                 image_url=image_url,
+                created_at=clock.now(),
             )
             uow.products.add(product)
             commit_catalog_change(uow, version)
@@ -69,6 +72,7 @@ def create_product(
 def update_product(
     uow_factory: ProductsUnitOfWorkFactory,
     version: CatalogVersion,
+    clock: Clock,
     product_id: int,
     *,
     name: str | Unset = UNSET,
@@ -92,18 +96,18 @@ def update_product(
             product.describe(description)
         if not isinstance(category_id, Unset):
             _check_category(uow, category_id)
-            product.category_id = category_id
+            product.move_to(category_id)
         if not isinstance(image_url, Unset):
-            product.image_url = image_url
+            product.change_image(image_url)
         if not isinstance(is_active, Unset):
             product.set_active(is_active)
-        product.touch()
+        product.touch(clock.now())
         commit_catalog_change(uow, version)
         return product
 
 
 def delete_product(
-    uow_factory: ProductsUnitOfWorkFactory, version: CatalogVersion, product_id: int
+    uow_factory: ProductsUnitOfWorkFactory, version: CatalogVersion, clock: Clock, product_id: int
 ) -> bool:
     """Delete a product, or only deactivate it when it was ever ordered (so that order
     history keeps its lines). Returns True when deleted. Raises NotFound."""
@@ -114,5 +118,6 @@ def delete_product(
             uow.products.delete(product)
         else:
             product.deactivate()
+            product.touch(clock.now())
         commit_catalog_change(uow, version)
         return deleted

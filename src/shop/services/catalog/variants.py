@@ -16,6 +16,7 @@ from shop.services.catalog.ports import (
     VariantsUnitOfWorkFactory,
 )
 from shop.services.catalog.products import load_product
+from shop.services.common import Clock
 
 
 def _check_sku_free(uow: VariantsUnitOfWork, sku: str, except_id: int | None = None) -> str:
@@ -28,6 +29,7 @@ def _check_sku_free(uow: VariantsUnitOfWork, sku: str, except_id: int | None = N
 def add_variant(
     uow_factory: VariantsUnitOfWorkFactory,
     version: CatalogVersion,
+    clock: Clock,
     product_id: int,
     *,
     sku: str,
@@ -46,10 +48,17 @@ def add_variant(
         product = load_product(uow.products, product_id)
         sku = _check_sku_free(uow, sku)
         values = resolve_attribute_values(attributes, uow.attributes.by_names(attributes))
+        now = clock.now()
         variant = Variant(
-            sku=sku, price=price, stock=stock, attribute_values=values, is_active=is_active
+            sku=sku,
+            price=price,
+            stock=stock,
+            attribute_values=values,
+            is_active=is_active,
+            created_at=now,
         )
         product.add_variant(variant)
+        product.touch(now)
         commit_catalog_change(uow, version)
         return variant
 
@@ -57,6 +66,7 @@ def add_variant(
 def update_variant(
     uow_factory: VariantsUnitOfWorkFactory,
     version: CatalogVersion,
+    clock: Clock,
     variant_id: int,
     *,
     sku: str | Unset = UNSET,
@@ -73,15 +83,13 @@ def update_variant(
         product = uow.products.get(variant.product_id) if variant and variant.product_id else None
         if variant is None or product is None:
             raise NotFound(f"No variant with id {variant_id}.")
-        if not isinstance(sku, Unset):
-            variant.change_sku(_check_sku_free(uow, sku, except_id=variant_id))
-        if not isinstance(price, Unset):
-            variant.change_price(price)
-        if not isinstance(stock, Unset):
-            variant.change_stock(stock)
-        if not isinstance(is_active, Unset):
-            variant.is_active = is_active
-        product.refresh_derived()
-        product.touch()
+        product.revise_variant(
+            variant,
+            sku=None if isinstance(sku, Unset) else _check_sku_free(uow, sku, variant_id),
+            price=None if isinstance(price, Unset) else price,
+            stock=None if isinstance(stock, Unset) else stock,
+            is_active=None if isinstance(is_active, Unset) else is_active,
+        )
+        product.touch(clock.now())
         commit_catalog_change(uow, version)
         return variant

@@ -38,7 +38,12 @@ class Register(MethodView):
         """Create a customer account."""
         a = adapters()
         return accounts.register(
-            a.accounts.uow, a.accounts.hasher, body["email"], body["password"], body["full_name"]
+            a.accounts.uow,
+            a.accounts.hasher,
+            a.clock,
+            body["email"],
+            body["password"],
+            body["full_name"],
         )
 
 

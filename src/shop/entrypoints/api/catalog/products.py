@@ -47,7 +47,7 @@ class Products(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a product (add its variants next); 422 for an unknown category_id."""
         a = adapters()
-        product = products.create_product(a.catalog.uow, a.catalog.version, **body)
+        product = products.create_product(a.catalog.uow, a.catalog.version, a.clock, **body)
         return reads.get_product(a.catalog.queries, _id(product.id), include_inactive=True)
 
 
@@ -65,7 +65,7 @@ class ProductItem(MethodView):
     def patch(self, body: dict[str, Any], product_id: int) -> Any:
         """Change a product's fields; is_active false hides it from customers."""
         a = adapters()
-        products.update_product(a.catalog.uow, a.catalog.version, product_id, **body)
+        products.update_product(a.catalog.uow, a.catalog.version, a.clock, product_id, **body)
         return reads.get_product(a.catalog.queries, product_id, include_inactive=True)
 
     @admin_only(blp, 404)
@@ -73,7 +73,7 @@ class ProductItem(MethodView):
     def delete(self, product_id: int) -> None:
         """Delete a product; one that was ever ordered is deactivated instead."""
         a = adapters()
-        products.delete_product(a.catalog.uow, a.catalog.version, product_id)
+        products.delete_product(a.catalog.uow, a.catalog.version, a.clock, product_id)
 
 
 def _id(value: int | None) -> int:

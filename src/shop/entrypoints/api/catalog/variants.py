@@ -29,7 +29,9 @@ class ProductVariants(MethodView):
         """Add a variant. Attributes are given by name and must exist (422 naming the
         unknown one); 409 for a SKU used anywhere or a repeated attribute combination."""
         a = adapters()
-        variant = variants.add_variant(a.catalog.uow, a.catalog.version, product_id, **body)
+        variant = variants.add_variant(
+            a.catalog.uow, a.catalog.version, a.clock, product_id, **body
+        )
         assert variant.id is not None
         return reads.get_variant(a.catalog.queries, variant.id, include_inactive=True)
 
@@ -48,5 +50,5 @@ class VariantItem(MethodView):
     def patch(self, body: dict[str, Any], variant_id: int) -> Any:
         """Change a variant's SKU, price, stock or activity; never below zero."""
         a = adapters()
-        variants.update_variant(a.catalog.uow, a.catalog.version, variant_id, **body)
+        variants.update_variant(a.catalog.uow, a.catalog.version, a.clock, variant_id, **body)
         return reads.get_variant(a.catalog.queries, variant_id, include_inactive=True)
