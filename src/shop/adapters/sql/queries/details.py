@@ -6,11 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, exists, select, true
+from sqlalchemy import Select, exists, true
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
-from shop.adapters.sql.queries.reads import NO_RATING, SqlReads, category_of
+from shop.adapters.sql.queries.reads import (
+    NO_RATING,
+    SqlReads,
+    category_of,
+    products_with_category,
+)
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.services.common import Row
 
@@ -21,22 +26,15 @@ v = tables.variants
 
 class ProductDetails(SqlReads):
     def product(self, product_id: int, include_inactive: bool) -> Row | None:
-        query = (
-            select(
-                p.c.id,
-                p.c.name,
-                p.c.slug,
-                p.c.description,
-                p.c.image_url,
-                p.c.is_active,
-                p.c.created_at,
-                c.c.id.label("category_id"),
-                c.c.name.label("category_name"),
-                c.c.slug.label("category_slug"),
-            )
-            .select_from(p.join(c, c.c.id == p.c.category_id))
-            .where(p.c.id == product_id)
-        )
+        query = products_with_category(
+            p.c.id,
+            p.c.name,
+            p.c.slug,
+            p.c.description,
+            p.c.image_url,
+            p.c.is_active,
+            p.c.created_at,
+        ).where(p.c.id == product_id)
         if not include_inactive:
             query = query.where(p.c.is_active == true())
         with connect(self.engine) as connection:

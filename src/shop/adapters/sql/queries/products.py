@@ -23,7 +23,13 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
-from shop.adapters.sql.queries.reads import NO_RATING, SqlReads, category_of, offset
+from shop.adapters.sql.queries.reads import (
+    NO_RATING,
+    SqlReads,
+    category_of,
+    offset,
+    products_with_category,
+)
 from shop.adapters.sql.queries.taxonomy import Taxonomy
 from shop.services.catalog.ports import ProductSearch, ProductSort
 from shop.services.common import Page, Row
@@ -81,22 +87,15 @@ class ProductLists(SqlReads):
         page: int,
         page_size: int,
     ) -> Select[Any]:
-        query = (
-            select(
-                p.c.id,
-                p.c.name,
-                p.c.slug,
-                p.c.image_url,
-                p.c.is_active,
-                c.c.id.label("category_id"),
-                c.c.name.label("category_name"),
-                c.c.slug.label("category_slug"),
-                p.c.price_from,
-                _stock_flag().label("in_stock"),
-            )
-            .select_from(p.join(c, c.c.id == p.c.category_id))
-            .where(*conditions)
-        )
+        query = products_with_category(
+            p.c.id,
+            p.c.name,
+            p.c.slug,
+            p.c.image_url,
+            p.c.is_active,
+            p.c.price_from,
+            _stock_flag().label("in_stock"),
+        ).where(*conditions)
         return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
 
     def _summary(self, row: Any) -> Row:
