@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
-from shop.adapters.login_throttle import LimitsLoginThrottle
+from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
@@ -87,7 +87,7 @@ class RateLimitStorage:
     """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
 
     uri: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, float | str | bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,17 +113,13 @@ class Adapters:
             self.redis.close()
 
 
-def limits_storage_uri(settings: Settings) -> str:
-    """Where rate-limit counters live: Redis when configured, else this process's memory."""
-    return settings.redis_url or "memory://"
-
-
 def rate_limit_storage(settings: Settings) -> RateLimitStorage:
+    """Where rate-limit counters live: Redis when configured, else this process's memory."""
     if settings.redis_url:
         return RateLimitStorage(
-            limits_storage_uri(settings), {"socket_connect_timeout": 1, "socket_timeout": 1}
+            settings.redis_url, {"socket_connect_timeout": 1, "socket_timeout": 1}
         )
-    return RateLimitStorage(limits_storage_uri(settings))
+    return RateLimitStorage("memory://")
 
 
 def bootstrap(settings: Settings) -> Adapters:
@@ -195,12 +191,13 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
 def _accounts(
     settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None
 ) -> AccountsBundle:
+    limits = rate_limit_storage(settings)
     return AccountsBundle(
         uow=uow,
         hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
         tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(),
         login_throttle=LimitsLoginThrottle(
-            limits_storage_uri(settings),
+            limits_storage(limits.uri, limits.options),
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),

@@ -7,22 +7,25 @@ A Redis that does not answer raises ServiceUnavailable.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from shop.adapters.redis.client import redis_down_is_unavailable
 
 
+def limits_storage(uri: str, options: Mapping[str, float | str | bool]) -> Storage:
+    """The (synchronous) `limits` storage at `uri`: redis://... or memory://."""
+    storage = storage_from_string(uri, **options)
+    assert isinstance(storage, Storage), uri
+    return storage
+
+
 class LimitsLoginThrottle:
-    def __init__(self, storage_uri: str, per_email: str, per_address: str) -> None:
-        options = (
-            {"socket_connect_timeout": 1, "socket_timeout": 1}
-            if storage_uri.startswith("redis")
-            else {}
-        )
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
+    def __init__(self, storage: Storage, per_email: str, per_address: str) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
         self._rules: list[tuple[str, RateLimitItem]] = [
             ("email", parse(per_email)),
             ("address", parse(per_address)),
