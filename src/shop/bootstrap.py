@@ -38,18 +38,28 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
+from shop.adapters.sql.queries.audit import SqlAuditQueries
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
+from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
+    CustomerQueries,
     LoginThrottle,
     PasswordHasher,
+    RolesUnitOfWorkFactory,
     TokenStore,
 )
 from shop.services.accounts.sign_in import ensure_admin
+from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
-from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
+from shop.services.catalog.ports import (
+    CatalogOverview,
+    CatalogQueries,
+    CatalogUnitOfWorkFactory,
+    CatalogVersion,
+)
 from shop.services.common import Clock, ServiceUnavailable
 from shop.settings import Settings
 
@@ -72,6 +82,8 @@ class AccountsBundle:
     hasher: PasswordHasher
     tokens: TokenStore
     login_throttle: LoginThrottle
+    roles: RolesUnitOfWorkFactory
+    customers: CustomerQueries
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class CatalogBundle:
     version: CatalogVersion
     queries: CatalogQueries
     responses: ResponseCache | None  # None: catalog responses are not cached
+    overview: CatalogOverview
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class Adapters:
     accounts: AccountsBundle
     catalog: CatalogBundle
     cart: CartDependencies
+    audit: AuditQueries
     rate_limits: RateLimitStorage
     engine: Engine
     redis: Redis | None
@@ -136,14 +150,16 @@ def bootstrap(settings: Settings) -> Adapters:
     return Adapters(
         settings=settings,
         clock=SystemClock(),
-        accounts=_accounts(settings, uow, redis),
+        accounts=_accounts(settings, uow, redis, engine),
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings),
+            overview=SqlCatalogOverview(engine, settings.currency),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
+        audit=SqlAuditQueries(engine),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
         redis=redis,
@@ -189,7 +205,7 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
 
 
 def _accounts(
-    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None
+    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None, engine: Engine
 ) -> AccountsBundle:
     limits = rate_limit_storage(settings)
     return AccountsBundle(
@@ -201,6 +217,8 @@ def _accounts(
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
+        roles=uow,
+        customers=SqlCustomerQueries(engine),
     )
 
 

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from shop.domain.accounts.users import User
+from shop.domain.accounts.users import Role, User
+from shop.domain.audit import AuditEntry
 from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category
 from shop.domain.errors import Conflict
 from shop.services.accounts.ports import AccountsUnitOfWorkFactory, LoginThrottle, PasswordHasher
@@ -36,6 +38,9 @@ class FakeUserRepository:
 
     def get_by_email(self, email: str) -> User | None:
         return next((u for u in self.rows.values() if u.email == email), None)
+
+    def lock_admins(self) -> list[int]:
+        return sorted(u.id for u in self.rows.values() if u.role == Role.ADMIN and u.id)
 
 
 class FakeCategoryRepository:
@@ -115,12 +120,42 @@ class FakeVariantRepository:
         return any(v.sku == sku and v.id != except_id for v in self._all())
 
 
+class FakeAuditTrail:
+    def __init__(self, rows: list[AuditEntry]) -> None:
+        self.rows = rows
+
+    def record(self, entry: AuditEntry) -> None:
+        self.rows.append(entry)
+
+
+class FakeStockLedger:
+    def __init__(self, products: FakeProductRepository, rows: list[StockAdjustment]) -> None:
+        self._variants = FakeVariantRepository(products)
+        self.rows = rows
+
+    def apply_delta(self, variant_id: int, delta: int) -> int | None:
+        variant = self._variants.get(variant_id)
+        if variant is None or variant.stock + delta < 0:
+            return None
+        variant.stock += delta
+        return variant.stock
+
+    def stock_of(self, variant_id: int) -> int | None:
+        variant = self._variants.get(variant_id)
+        return None if variant is None else variant.stock
+
+    def add(self, adjustment: StockAdjustment) -> None:
+        self.rows.append(adjustment)
+
+
 @dataclass
 class _Tables:
     users: dict[int, User] = field(default_factory=dict)
     categories: dict[int, Category] = field(default_factory=dict)
     attributes: dict[int, Attribute] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    stock_adjustments: list[StockAdjustment] = field(default_factory=list)
 
 
 class FakeUnitOfWork:
@@ -158,6 +193,19 @@ class FakeUnitOfWork:
     @property
     def variants(self) -> FakeVariantRepository:
         return FakeVariantRepository(self.products)
+
+    @property
+    def stock(self) -> FakeStockLedger:
+        return FakeStockLedger(self.products, self._tables().stock_adjustments)
+
+    @property
+    def audit(self) -> FakeAuditTrail:
+        return FakeAuditTrail(self._tables().audit)
+
+    @property
+    def audit_entries(self) -> list[AuditEntry]:
+        """The committed audit entries, oldest first."""
+        return self._committed.audit
 
     def __call__(self) -> Self:
         """The fake is its own factory: services call `uow_factory()`."""
@@ -199,6 +247,10 @@ class FakeUnitOfWork:
                 if value.id is None:
                     value.id = next(_ids)
                     value.attribute_id = attribute.id
+        for entry in tables.audit:
+            entry.id = entry.id or next(_ids)
+        for adjustment in tables.stock_adjustments:
+            adjustment.id = adjustment.id or next(_ids)
 
     def rollback(self) -> None:
         if self._working is not None:

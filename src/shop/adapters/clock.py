@@ -1,8 +1,7 @@
+"""The real clock (kept beside the services' protocol, re-exported for the composition root)."""
+
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from shop.services.common import SystemClock
 
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
+__all__ = ["SystemClock"]

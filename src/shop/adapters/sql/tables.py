@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -23,10 +24,13 @@ from sqlalchemy import (
     func,
     true,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry, relationship
 
 from shop.domain.accounts.users import Role, User
+from shop.domain.audit import AuditEntry
 from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, AttributeValue, Category
 
 NAMING = {
@@ -130,6 +134,8 @@ products = Table(
     Column("price_from", Money, nullable=True),
     # Derived: name, description and active SKUs, lower-cased (Product.refresh_derived), for q.
     Column("search_text", Text, nullable=False, server_default=""),
+    # Product.version: bumped by every write to the product or its variants (edit forms).
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 # Product lists sort by these (migration 0002; on PostgreSQL it also adds a descending
 # price index and the trigram indexes that serve `q`).
@@ -164,6 +170,38 @@ variant_attribute_values = Table(
     ),
 )
 
+stock_adjustments = Table(
+    "stock_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("variant_id", ForeignKey("variants.id", ondelete="CASCADE"), nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("stock_after", Integer, nullable=False),
+    Column("actor_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_stock_adjustments_variant", stock_adjustments.c.variant_id, stock_adjustments.c.id)
+
+# Append-only (migration 0005 adds triggers refusing UPDATE and DELETE). No foreign key to
+# users: an entry outlives its actor's account.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", Integer, nullable=True),
+    Column("actor_email", String(254), nullable=False, server_default=""),
+    Column("source", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False, server_default=""),
+    Column("changes", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
+)
+Index("ix_audit_log_entity", audit_log.c.entity, audit_log.c.entity_id, audit_log.c.id)
+Index("ix_audit_log_actor", audit_log.c.actor_id, audit_log.c.id)
+Index("ix_audit_log_at", audit_log.c.at)
+
 _mapped = False
 
 
@@ -173,6 +211,8 @@ def start_mappers() -> None:
     if _mapped:
         return
     mapper_registry.map_imperatively(User, users)
+    mapper_registry.map_imperatively(AuditEntry, audit_log)
+    mapper_registry.map_imperatively(StockAdjustment, stock_adjustments)
     mapper_registry.map_imperatively(Category, categories)
     mapper_registry.map_imperatively(AttributeValue, attribute_values)
     mapper_registry.map_imperatively(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
+from shop.adapters.sql.repositories.audit import SqlAuditTrail, SqlStockLedger
 from shop.adapters.sql.repositories.catalog import (
     SqlAttributeRepository,
     SqlCategoryRepository,
@@ -31,6 +32,8 @@ class SqlAlchemyUnitOfWork:
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.variants = SqlVariantRepository(self.session)
+        self.stock = SqlStockLedger(self.session)
+        self.audit = SqlAuditTrail(self.session)
         return self
 
     def __exit__(

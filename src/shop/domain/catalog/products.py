@@ -107,6 +107,9 @@ class Product:
     # (search_text_of). Every method that changes what they derive from refreshes them.
     price_from: Decimal | None = None
     search_text: str = ""
+    # Counts the writes to the product and its variants: a form that shows version N may
+    # save only while the product is still at N (check_version).
+    version: int = field(default=1, kw_only=True)
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -178,6 +181,17 @@ class Product:
         """Hide the product from customers while keeping it (and its order history)."""
         self.set_active(False)
 
+    def check_version(self, expected: int | None) -> None:
+        """Refuse a write based on an older reading of the product (None: no check)."""
+        if expected is not None and expected != self.version:
+            raise Conflict(
+                f"Product {self.name!r} was changed by someone else since you opened it "
+                f"(your version {expected}, now {self.version}); reload it and make your "
+                "change again.",
+                current_version=self.version,
+            )
+
     def touch(self, at: datetime) -> None:
         """Record that a write changed the product at `at` (the use case's clock)."""
         self.updated_at = at
+        self.version += 1

@@ -19,6 +19,7 @@ from flask_jwt_extended import (
 )
 
 from shop.domain.accounts.users import Role, User
+from shop.domain.audit import Actor, Source
 from shop.domain.errors import Forbidden
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import problem
@@ -92,7 +93,7 @@ def issue_tokens(user: User, family: str | None = None) -> dict[str, Any]:
     """An access/refresh pair of one login `family` (a new family for a new login)."""
     settings = adapters().settings
     family = family or uuid.uuid4().hex
-    claims = {"role": str(user.role), "fam": family}
+    claims = {"role": str(user.role), "fam": family, "email": user.email}
     identity = str(user.id)
     access = create_access_token(identity=identity, additional_claims=claims)
     refresh = create_refresh_token(identity=identity, additional_claims=claims)
@@ -116,6 +117,12 @@ def optional_user_id() -> int | None:
     verify_jwt_in_request(optional=True)
     claims = get_jwt()
     return int(claims["sub"]) if claims else None
+
+
+def api_actor() -> Actor:
+    """The admin calling the API, for the audit log (inside an admin_required view)."""
+    claims = get_jwt()
+    return Actor(user_id=int(claims["sub"]), email=str(claims.get("email", "")), source=Source.API)
 
 
 def is_admin() -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from shop.domain.accounts.users import User
-from shop.services.common import UnitOfWork, UnitOfWorkFactory
+from shop.services.audit.ports import AuditedUnitOfWork
+from shop.services.common import Page, UnitOfWork, UnitOfWorkFactory
 
 
 class PasswordHasher(Protocol):
@@ -25,13 +26,30 @@ class UserRepository(Protocol):
 
     def get_by_email(self, email: str) -> User | None: ...
 
+    def lock_admins(self) -> list[int]:
+        """The ids of every admin, locked until the commit (role changes take turns)."""
+        ...
+
 
 class AccountsUnitOfWork(UnitOfWork, Protocol):
     @property
     def users(self) -> UserRepository: ...
 
 
+class RolesUnitOfWork(AuditedUnitOfWork, Protocol):
+    @property
+    def users(self) -> UserRepository: ...
+
+
 AccountsUnitOfWorkFactory = UnitOfWorkFactory[AccountsUnitOfWork]
+RolesUnitOfWorkFactory = UnitOfWorkFactory[RolesUnitOfWork]
+
+
+class CustomerQueries(Protocol):
+    def customers(self, q: str | None, page: int, page_size: int) -> Page:
+        """Accounts matching `q` (email or name), newest first, with their order count and
+        lifetime value (the total of their orders that were paid and not cancelled)."""
+        ...
 
 
 class TokenStore(Protocol):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from shop.domain.audit import SYSTEM, Actor, changes_between, created
 from shop.domain.catalog.rules import MAX_ATTRIBUTE_TEXT, check_name
 from shop.domain.catalog.taxonomy import Attribute, AttributeValue
 from shop.domain.errors import Conflict, NotFound
+from shop.services.catalog.audit_fields import attribute_fields, record
 from shop.services.catalog.changes import commit_catalog_change
 from shop.services.catalog.ports import AttributesUnitOfWorkFactory, CatalogVersion
+from shop.services.common import SYSTEM_CLOCK, Clock
 
 
 def create_attribute(
-    uow_factory: AttributesUnitOfWorkFactory, version: CatalogVersion, name: str
+    uow_factory: AttributesUnitOfWorkFactory,
+    version: CatalogVersion,
+    name: str,
+    *,
+    actor: Actor = SYSTEM,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Attribute:
     """Create an attribute such as Color. Raises Conflict if the name exists in any case."""
     name = check_name(name, "name", MAX_ATTRIBUTE_TEXT)
@@ -19,12 +27,21 @@ def create_attribute(
             raise Conflict(f"An attribute named {name!r} already exists.")
         attribute = Attribute(name=name)
         uow.attributes.add(attribute)
+        uow.flush()
+        fields = created(attribute_fields(attribute))
+        record(uow, actor, clock, "create", "attribute", attribute.id, fields)
         commit_catalog_change(uow, version)
         return attribute
 
 
 def add_attribute_value(
-    uow_factory: AttributesUnitOfWorkFactory, version: CatalogVersion, attribute_id: int, value: str
+    uow_factory: AttributesUnitOfWorkFactory,
+    version: CatalogVersion,
+    attribute_id: int,
+    value: str,
+    *,
+    actor: Actor = SYSTEM,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> AttributeValue:
     """Add a value such as Blue to an attribute.
 
@@ -34,6 +51,10 @@ def add_attribute_value(
         attribute = uow.attributes.get(attribute_id)
         if attribute is None:
             raise NotFound(f"No attribute with id {attribute_id}.")
+        before = attribute_fields(attribute)
         new = attribute.add_value(value)
+        uow.flush()
+        changes = changes_between(before, attribute_fields(attribute))
+        record(uow, actor, clock, "update", "attribute", attribute_id, changes)
         commit_catalog_change(uow, version)
         return new

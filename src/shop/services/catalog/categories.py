@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from shop.domain.audit import SYSTEM, Actor, changes_between, created, deleted
 from shop.domain.catalog.rules import check_name
 from shop.domain.catalog.taxonomy import Category
 from shop.domain.errors import Conflict, NotFound
+from shop.services.catalog.audit_fields import category_fields, record
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
@@ -17,6 +19,7 @@ from shop.services.catalog.ports import (
     CategoriesUnitOfWork,
     CategoriesUnitOfWorkFactory,
 )
+from shop.services.common import SYSTEM_CLOCK, Clock
 
 
 def create_category(
@@ -24,6 +27,9 @@ def create_category(
     version: CatalogVersion,
     name: str,
     slug: str | None = None,
+    *,
+    actor: Actor = SYSTEM,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Category:
     """Create a category; its slug is derived from the name (made unique) unless given.
 
@@ -35,6 +41,16 @@ def create_category(
         with uow_factory() as uow:
             category = Category(name=name, slug=free_slug(uow.categories, slug, name))
             uow.categories.add(category)
+            uow.flush()
+            record(
+                uow,
+                actor,
+                clock,
+                "create",
+                "category",
+                category.id,
+                created(category_fields(category)),
+            )
             commit_catalog_change(uow, version)
             return category
 
@@ -54,6 +70,9 @@ def update_category(
     category_id: int,
     name: str | Unset = UNSET,
     slug: str | Unset = UNSET,
+    *,
+    actor: Actor = SYSTEM,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Category:
     """Rename a category and/or change its slug (the slug never changes by itself).
 
@@ -61,16 +80,24 @@ def update_category(
     """
     with uow_factory() as uow:
         category = _category(uow, category_id)
+        before = category_fields(category)
         if not isinstance(name, Unset):
             category.rename(name)
         if not isinstance(slug, Unset):
             category.change_slug(free_slug(uow.categories, slug, category.name, category.slug))
+        changes = changes_between(before, category_fields(category))
+        record(uow, actor, clock, "update", "category", category_id, changes)
         commit_catalog_change(uow, version)
         return category
 
 
 def delete_category(
-    uow_factory: CategoriesUnitOfWorkFactory, version: CatalogVersion, category_id: int
+    uow_factory: CategoriesUnitOfWorkFactory,
+    version: CatalogVersion,
+    category_id: int,
+    *,
+    actor: Actor = SYSTEM,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
     """Delete a category. Raises NotFound, or Conflict while products are in it."""
     with uow_factory() as uow:
@@ -78,4 +105,6 @@ def delete_category(
         if uow.categories.in_use(category_id):
             raise Conflict("The category still has products; move or delete them first.")
         uow.categories.delete(category)
+        fields = deleted(category_fields(category))
+        record(uow, actor, clock, "delete", "category", category_id, fields)
         commit_catalog_change(uow, version)

@@ -10,8 +10,10 @@ from enum import StrEnum
 from typing import Protocol
 
 from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category
-from shop.services.common import Page, Row, UnitOfWork, UnitOfWorkFactory
+from shop.services.audit.ports import AuditedUnitOfWork
+from shop.services.common import Page, Row, UnitOfWorkFactory
 
 
 class CategoryRepository(Protocol):
@@ -62,17 +64,17 @@ class VariantRepository(Protocol):
     def sku_taken(self, sku: str, except_id: int | None = None) -> bool: ...
 
 
-class CategoriesUnitOfWork(UnitOfWork, Protocol):
+class CategoriesUnitOfWork(AuditedUnitOfWork, Protocol):
     @property
     def categories(self) -> CategoryRepository: ...
 
 
-class AttributesUnitOfWork(UnitOfWork, Protocol):
+class AttributesUnitOfWork(AuditedUnitOfWork, Protocol):
     @property
     def attributes(self) -> AttributeRepository: ...
 
 
-class ProductsUnitOfWork(UnitOfWork, Protocol):
+class ProductsUnitOfWork(AuditedUnitOfWork, Protocol):
     @property
     def products(self) -> ProductRepository: ...
 
@@ -80,7 +82,7 @@ class ProductsUnitOfWork(UnitOfWork, Protocol):
     def categories(self) -> CategoryRepository: ...
 
 
-class VariantsUnitOfWork(UnitOfWork, Protocol):
+class VariantsUnitOfWork(AuditedUnitOfWork, Protocol):
     @property
     def products(self) -> ProductRepository: ...
 
@@ -91,8 +93,31 @@ class VariantsUnitOfWork(UnitOfWork, Protocol):
     def attributes(self) -> AttributeRepository: ...
 
 
+class StockLedger(Protocol):
+    """Relative stock changes and their ledger."""
+
+    def apply_delta(self, variant_id: int, delta: int) -> int | None:
+        """Add `delta` to the stock in one guarded update; the new stock, or None when the
+        variant does not exist or the stock would go below zero (nothing changed then)."""
+        ...
+
+    def stock_of(self, variant_id: int) -> int | None: ...
+
+    def add(self, adjustment: StockAdjustment) -> None: ...
+
+
+class StockUnitOfWork(AuditedUnitOfWork, Protocol):
+    @property
+    def stock(self) -> StockLedger: ...
+
+
 class CatalogUnitOfWork(
-    CategoriesUnitOfWork, AttributesUnitOfWork, ProductsUnitOfWork, VariantsUnitOfWork, Protocol
+    CategoriesUnitOfWork,
+    AttributesUnitOfWork,
+    ProductsUnitOfWork,
+    VariantsUnitOfWork,
+    StockUnitOfWork,
+    Protocol,
 ):
     """Every catalog repository: what the composition root hands the catalog's use cases."""
 
@@ -102,6 +127,7 @@ CategoriesUnitOfWorkFactory = UnitOfWorkFactory[CategoriesUnitOfWork]
 AttributesUnitOfWorkFactory = UnitOfWorkFactory[AttributesUnitOfWork]
 ProductsUnitOfWorkFactory = UnitOfWorkFactory[ProductsUnitOfWork]
 VariantsUnitOfWorkFactory = UnitOfWorkFactory[VariantsUnitOfWork]
+StockUnitOfWorkFactory = UnitOfWorkFactory[StockUnitOfWork]
 
 
 class CatalogVersion(Protocol):
@@ -177,3 +203,39 @@ class CatalogQueries(Protocol):
     def categories(self, page: int, page_size: int) -> Page: ...
 
     def attributes(self, page: int, page_size: int) -> Page: ...
+
+    def stock_adjustments(self, variant_id: int, page: int, page_size: int) -> Page:
+        """The variant's stock ledger, newest first."""
+        ...
+
+
+LOW_STOCK = 5
+"""A variant with at most this many units left is low on stock (the console's dashboard)."""
+
+
+class StockLevel(StrEnum):
+    OUT = "out"  # some active variant has none left
+    LOW = "low"  # some active variant has at most LOW_STOCK left
+    IN = "in"  # every active variant has more than LOW_STOCK
+
+
+@dataclass(frozen=True)
+class ProductOverviewFilter:
+    """The admin product list's filters (inactive products included)."""
+
+    q: str | None = None
+    category_id: int | None = None
+    active: bool | None = None
+    stock: StockLevel | None = None
+
+
+class CatalogOverview(Protocol):
+    """Admin reads of the catalog for the console."""
+
+    def product_overview(self, filters: ProductOverviewFilter, page: int, page_size: int) -> Page:
+        """Products with their category, variant count and stock range, newest first."""
+        ...
+
+    def low_stock(self, limit: int) -> list[Row]:
+        """Active variants with at most LOW_STOCK units, fewest first."""
+        ...

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from shop.domain.audit import SYSTEM, Actor, changes_between, created, deleted
 from shop.domain.catalog.products import Product
 from shop.domain.catalog.rules import check_name
 from shop.domain.errors import NotFound, ValidationFailed
+from shop.services.catalog.audit_fields import product_fields, record
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
@@ -44,6 +46,7 @@ def create_product(
     slug: str | None = None,
     description: str = "",
     image_url: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> Product:
     """Create a product (without variants yet); the slug is derived unless given.
 
@@ -63,6 +66,9 @@ def create_product(
                 created_at=clock.now(),
             )
             uow.products.add(product)
+            uow.flush()
+            fields = created(product_fields(product))
+            record(uow, actor, clock, "create", "product", product.id, fields)
             commit_catalog_change(uow, version)
             return product
 
@@ -81,13 +87,18 @@ def update_product(
     category_id: int | Unset = UNSET,
     image_url: str | None | Unset = UNSET,
     is_active: bool | Unset = UNSET,
+    expected_version: int | None = None,
+    actor: Actor = SYSTEM,
 ) -> Product:
     """Change the given fields of a product; the slug changes only when given.
 
-    Raises NotFound, ValidationFailed, or Conflict when the new slug is taken.
+    Raises NotFound, ValidationFailed, or Conflict when the new slug is taken or the product
+    is no longer at `expected_version` (when given).
     """
     with uow_factory() as uow:
         product = load_product(uow.products, product_id)
+        product.check_version(expected_version)
+        before = product_fields(product)
         if not isinstance(name, Unset):
             product.rename(name)
         if not isinstance(slug, Unset):
@@ -101,23 +112,36 @@ def update_product(
             product.change_image(image_url)
         if not isinstance(is_active, Unset):
             product.set_active(is_active)
-        product.touch(clock.now())
+        changes = changes_between(before, product_fields(product))
+        if changes:
+            product.touch(clock.now())
+        action = "deactivate" if changes.get("is_active") == [True, False] else "update"
+        record(uow, actor, clock, action, "product", product_id, changes)
         commit_catalog_change(uow, version)
         return product
 
 
 def delete_product(
-    uow_factory: ProductsUnitOfWorkFactory, version: CatalogVersion, clock: Clock, product_id: int
+    uow_factory: ProductsUnitOfWorkFactory,
+    version: CatalogVersion,
+    clock: Clock,
+    product_id: int,
+    *,
+    actor: Actor = SYSTEM,
 ) -> bool:
     """Delete a product, or only deactivate it when it was ever ordered (so that order
     history keeps its lines). Returns True when deleted. Raises NotFound."""
     with uow_factory() as uow:
         product = load_product(uow.products, product_id)
-        deleted = not uow.products.ever_ordered(product_id)
-        if deleted:
+        before = product_fields(product)
+        removed = not uow.products.ever_ordered(product_id)
+        if removed:
             uow.products.delete(product)
+            record(uow, actor, clock, "delete", "product", product_id, deleted(before))
         else:
             product.deactivate()
             product.touch(clock.now())
+            changes = changes_between(before, product_fields(product))
+            record(uow, actor, clock, "deactivate", "product", product_id, changes)
         commit_catalog_change(uow, version)
-        return deleted
+        return removed

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from shop.domain.catalog.products import Variant
+from shop.domain.audit import SYSTEM, Actor, changes_between, created
+from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.rules import normalise_sku
 from shop.domain.catalog.taxonomy import resolve_attribute_values
 from shop.domain.errors import Conflict, NotFound
+from shop.services.catalog.audit_fields import record, variant_fields
 from shop.services.catalog.changes import UNSET, Unset, commit_catalog_change
 from shop.services.catalog.ports import (
     CatalogVersion,
@@ -26,6 +28,36 @@ def _check_sku_free(uow: VariantsUnitOfWork, sku: str, except_id: int | None = N
     return sku
 
 
+def new_variant(
+    uow: VariantsUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    product: Product,
+    *,
+    sku: str,
+    price: Decimal,
+    stock: int,
+    attributes: Mapping[str, str],
+    is_active: bool = True,
+) -> Variant:
+    """Add a variant to `product` inside `uow` (flushed, audited, not committed)."""
+    sku = _check_sku_free(uow, sku)
+    values = resolve_attribute_values(attributes, uow.attributes.by_names(attributes))
+    variant = Variant(
+        sku=sku,
+        price=price,
+        stock=stock,
+        attribute_values=values,
+        is_active=is_active,
+        created_at=clock.now(),
+    )
+    product.add_variant(variant)
+    uow.flush()
+    fields = {"product_id": product.id, **variant_fields(variant), "attributes": dict(attributes)}
+    record(uow, actor, clock, "create", "variant", variant.id, created(fields))
+    return variant
+
+
 def add_variant(
     uow_factory: VariantsUnitOfWorkFactory,
     version: CatalogVersion,
@@ -37,28 +69,30 @@ def add_variant(
     stock: int,
     attributes: Mapping[str, str],
     is_active: bool = True,
+    expected_version: int | None = None,
+    actor: Actor = SYSTEM,
 ) -> Variant:
     """Add a variant with attributes given by name, e.g. {"Color": "Blue"}.
 
     Raises NotFound (product), ValidationFailed (bad field, or an unknown attribute or value,
-    each named), or Conflict (SKU used anywhere in the shop, or the product already has a
-    variant with this attribute combination).
+    each named), or Conflict (SKU used anywhere in the shop, the product already has a
+    variant with this attribute combination, or is no longer at `expected_version`).
     """
     with uow_factory() as uow:
         product = load_product(uow.products, product_id)
-        sku = _check_sku_free(uow, sku)
-        values = resolve_attribute_values(attributes, uow.attributes.by_names(attributes))
-        now = clock.now()
-        variant = Variant(
+        product.check_version(expected_version)
+        variant = new_variant(
+            uow,
+            clock,
+            actor,
+            product,
             sku=sku,
             price=price,
             stock=stock,
-            attribute_values=values,
+            attributes=attributes,
             is_active=is_active,
-            created_at=now,
         )
-        product.add_variant(variant)
-        product.touch(now)
+        product.touch(clock.now())
         commit_catalog_change(uow, version)
         return variant
 
@@ -73,16 +107,21 @@ def update_variant(
     price: Decimal | Unset = UNSET,
     stock: int | Unset = UNSET,
     is_active: bool | Unset = UNSET,
+    expected_version: int | None = None,
+    actor: Actor = SYSTEM,
 ) -> Variant:
     """Change a variant's SKU, price, stock or activity (never below zero).
 
-    Raises NotFound, ValidationFailed, or Conflict when the new SKU is taken.
+    Raises NotFound, ValidationFailed, or Conflict when the new SKU is taken or the
+    variant's product is no longer at `expected_version` (when given).
     """
     with uow_factory() as uow:
         variant = uow.variants.get(variant_id)
         product = uow.products.get(variant.product_id) if variant and variant.product_id else None
         if variant is None or product is None:
             raise NotFound(f"No variant with id {variant_id}.")
+        product.check_version(expected_version)
+        before = variant_fields(variant)
         product.revise_variant(
             variant,
             sku=None if isinstance(sku, Unset) else _check_sku_free(uow, sku, variant_id),
@@ -90,6 +129,10 @@ def update_variant(
             stock=None if isinstance(stock, Unset) else stock,
             is_active=None if isinstance(is_active, Unset) else is_active,
         )
-        product.touch(clock.now())
+        changes = changes_between(before, variant_fields(variant))
+        if changes:
+            product.touch(clock.now())
+        action = "deactivate" if changes.get("is_active") == [True, False] else "update"
+        record(uow, actor, clock, action, "variant", variant_id, changes)
         commit_catalog_change(uow, version)
         return variant

@@ -34,6 +34,7 @@ class ProductDetails(SqlReads):
             p.c.image_url,
             p.c.is_active,
             p.c.created_at,
+            p.c.version,
         ).where(p.c.id == product_id)
         if not include_inactive:
             query = query.where(p.c.is_active == true())
@@ -53,6 +54,7 @@ class ProductDetails(SqlReads):
             "image_url": row.image_url,
             "is_active": bool(row.is_active),
             "created_at": row.created_at,
+            "version": row.version,
             "rating": dict(NO_RATING),
             "variants": self._group_variants(variant_rows),
         }

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
+from shop.adapters.sql.queries.ledger import StockLedgerReads
 from shop.adapters.sql.queries.reads import (
     NO_RATING,
     SqlReads,
@@ -113,7 +114,7 @@ class ProductLists(SqlReads):
         }
 
 
-class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy):
+class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy, StockLedgerReads):
     """The CatalogQueries port on SQLAlchemy Core."""
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
-from shop.domain.accounts.users import User
+from shop.domain.accounts.users import Role, User
 
 
 class SqlUserRepository:
@@ -21,3 +21,12 @@ class SqlUserRepository:
 
     def get_by_email(self, email: str) -> User | None:
         return self.session.scalars(select(User).where(orm.users.c.email == email)).first()
+
+    def lock_admins(self) -> list[int]:
+        query = (
+            select(orm.users.c.id)
+            .where(orm.users.c.role == Role.ADMIN)
+            .order_by(orm.users.c.id)
+            .with_for_update()
+        )
+        return list(self.session.scalars(query))

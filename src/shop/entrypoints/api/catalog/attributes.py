@@ -16,6 +16,7 @@ from shop.entrypoints.api.catalog.schemas import (
     AttributeValueCreateSchema,
     AttributeValueSchema,
 )
+from shop.entrypoints.web.auth import api_actor
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import attributes, reads
 
@@ -45,7 +46,9 @@ class Attributes(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create an attribute; 409 if one has that name in any letter case."""
         a = adapters()
-        return attributes.create_attribute(a.catalog.uow, a.catalog.version, body["name"])
+        return attributes.create_attribute(
+            a.catalog.uow, a.catalog.version, body["name"], actor=api_actor(), clock=a.clock
+        )
 
 
 @blp.route("/<int:attribute_id>/values")
@@ -57,5 +60,10 @@ class AttributeValues(MethodView):
         """Add a value to an attribute; 409 if it has that value in any letter case."""
         a = adapters()
         return attributes.add_attribute_value(
-            a.catalog.uow, a.catalog.version, attribute_id, body["value"]
+            a.catalog.uow,
+            a.catalog.version,
+            attribute_id,
+            body["value"],
+            actor=api_actor(),
+            clock=a.clock,
         )

@@ -15,6 +15,7 @@ from shop.entrypoints.api.catalog.schemas import (
     CategorySchema,
     CategoryUpdateSchema,
 )
+from shop.entrypoints.web.auth import api_actor
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import categories, reads
 
@@ -42,7 +43,12 @@ class Categories(MethodView):
         """Create a category; without a slug, one is derived from the name (made unique)."""
         a = adapters()
         return categories.create_category(
-            a.catalog.uow, a.catalog.version, body["name"], body.get("slug")
+            a.catalog.uow,
+            a.catalog.version,
+            body["name"],
+            body.get("slug"),
+            actor=api_actor(),
+            clock=a.clock,
         )
 
 
@@ -54,11 +60,15 @@ class CategoryItem(MethodView):
     def patch(self, body: dict[str, Any], category_id: int) -> Any:
         """Rename a category or change its slug (409 if that slug is taken)."""
         a = adapters()
-        return categories.update_category(a.catalog.uow, a.catalog.version, category_id, **body)
+        return categories.update_category(
+            a.catalog.uow, a.catalog.version, category_id, **body, actor=api_actor(), clock=a.clock
+        )
 
     @admin_only(blp, 404, 409)
     @blp.response(204)
     def delete(self, category_id: int) -> None:
         """Delete a category; 409 while products are in it."""
         a = adapters()
-        categories.delete_category(a.catalog.uow, a.catalog.version, category_id)
+        categories.delete_category(
+            a.catalog.uow, a.catalog.version, category_id, actor=api_actor(), clock=a.clock
+        )

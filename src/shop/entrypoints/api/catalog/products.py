@@ -18,7 +18,7 @@ from shop.entrypoints.api.catalog.schemas import (
     ProductSummarySchema,
     ProductUpdateSchema,
 )
-from shop.entrypoints.web.auth import viewer_is_admin
+from shop.entrypoints.web.auth import api_actor, viewer_is_admin
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import products, reads
 from shop.services.catalog.ports import ProductSearch
@@ -47,7 +47,9 @@ class Products(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a product (add its variants next); 422 for an unknown category_id."""
         a = adapters()
-        product = products.create_product(a.catalog.uow, a.catalog.version, a.clock, **body)
+        product = products.create_product(
+            a.catalog.uow, a.catalog.version, a.clock, **body, actor=api_actor()
+        )
         return reads.get_product(a.catalog.queries, _id(product.id), include_inactive=True)
 
 
@@ -65,7 +67,9 @@ class ProductItem(MethodView):
     def patch(self, body: dict[str, Any], product_id: int) -> Any:
         """Change a product's fields; is_active false hides it from customers."""
         a = adapters()
-        products.update_product(a.catalog.uow, a.catalog.version, a.clock, product_id, **body)
+        products.update_product(
+            a.catalog.uow, a.catalog.version, a.clock, product_id, **body, actor=api_actor()
+        )
         return reads.get_product(a.catalog.queries, product_id, include_inactive=True)
 
     @admin_only(blp, 404)
@@ -73,7 +77,9 @@ class ProductItem(MethodView):
     def delete(self, product_id: int) -> None:
         """Delete a product; one that was ever ordered is deactivated instead."""
         a = adapters()
-        products.delete_product(a.catalog.uow, a.catalog.version, a.clock, product_id)
+        products.delete_product(
+            a.catalog.uow, a.catalog.version, a.clock, product_id, actor=api_actor()
+        )
 
 
 def _id(value: int | None) -> int:

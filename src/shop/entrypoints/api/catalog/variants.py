@@ -13,7 +13,7 @@ from shop.entrypoints.api.catalog.schemas import (
     VariantSchema,
     VariantUpdateSchema,
 )
-from shop.entrypoints.web.auth import viewer_is_admin
+from shop.entrypoints.web.auth import api_actor, viewer_is_admin
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import reads, variants
 
@@ -30,7 +30,7 @@ class ProductVariants(MethodView):
         unknown one); 409 for a SKU used anywhere or a repeated attribute combination."""
         a = adapters()
         variant = variants.add_variant(
-            a.catalog.uow, a.catalog.version, a.clock, product_id, **body
+            a.catalog.uow, a.catalog.version, a.clock, product_id, **body, actor=api_actor()
         )
         assert variant.id is not None
         return reads.get_variant(a.catalog.queries, variant.id, include_inactive=True)
@@ -50,5 +50,7 @@ class VariantItem(MethodView):
     def patch(self, body: dict[str, Any], variant_id: int) -> Any:
         """Change a variant's SKU, price, stock or activity; never below zero."""
         a = adapters()
-        variants.update_variant(a.catalog.uow, a.catalog.version, a.clock, variant_id, **body)
+        variants.update_variant(
+            a.catalog.uow, a.catalog.version, a.clock, variant_id, **body, actor=api_actor()
+        )
         return reads.get_variant(a.catalog.queries, variant_id, include_inactive=True)

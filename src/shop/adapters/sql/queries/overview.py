@@ -1,0 +1,134 @@
+"""The console's admin reads: the product overview, low-stock variants and the customers.
+Each is a fixed number of statements whatever the page size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+
+from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
+from shop.adapters.sql.queries.products import _text_match, like_pattern
+from shop.adapters.sql.queries.reads import SqlReads, category_of, offset, products_with_category
+from shop.services.catalog.ports import LOW_STOCK, ProductOverviewFilter, StockLevel
+from shop.services.common import Page, Row
+
+p = tables.products
+v = tables.variants
+u = tables.users
+
+
+def _active_variant_stock() -> Select[Any]:
+    return (
+        select(
+            v.c.product_id,
+            func.count().label("variant_count"),
+            func.min(v.c.stock).label("min_stock"),
+            func.sum(v.c.stock).label("total_stock"),
+        )
+        .where(v.c.is_active == true())
+        .group_by(v.c.product_id)
+    )
+
+
+class SqlCatalogOverview(SqlReads):
+    def product_overview(self, filters: ProductOverviewFilter, page: int, page_size: int) -> Page:
+        stock = _active_variant_stock().subquery()
+        query = products_with_category(
+            p.c.id,
+            p.c.name,
+            p.c.slug,
+            p.c.is_active,
+            p.c.price_from,
+            p.c.version,
+            func.coalesce(stock.c.variant_count, 0).label("variant_count"),
+            stock.c.min_stock,
+            func.coalesce(stock.c.total_stock, 0).label("total_stock"),
+        ).outerjoin(stock, stock.c.product_id == p.c.id)
+        for condition in _conditions(filters, stock.c.min_stock):
+            query = query.where(condition)
+        count = select(func.count()).select_from(query.subquery())
+        with connect(self.engine) as connection:
+            total = int(connection.scalar(count) or 0)
+            if total <= offset(page, page_size):
+                return [], total
+            rows = connection.execute(
+                query.order_by(p.c.created_at.desc(), p.c.id.desc())
+                .limit(page_size)
+                .offset(offset(page, page_size))
+            ).all()
+        return [self._row(row) for row in rows], total
+
+    def _row(self, row: Any) -> Row:
+        return {
+            "id": row.id,
+            "name": row.name,
+            "slug": row.slug,
+            "category": category_of(row),
+            "is_active": bool(row.is_active),
+            "price_from": row.price_from,
+            "currency": self.currency,
+            "version": row.version,
+            "variant_count": int(row.variant_count),
+            "min_stock": row.min_stock,
+            "total_stock": int(row.total_stock),
+        }
+
+    def low_stock(self, limit: int) -> list[Row]:
+        query = (
+            select(v.c.id, v.c.sku, v.c.stock, v.c.product_id, p.c.name.label("product_name"))
+            .join(p, p.c.id == v.c.product_id)
+            .where(v.c.is_active == true(), p.c.is_active == true(), v.c.stock <= LOW_STOCK)
+            .order_by(v.c.stock, v.c.id)
+            .limit(limit)
+        )
+        with connect(self.engine) as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def _conditions(filters: ProductOverviewFilter, min_stock: Any) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.q:
+        conditions.append(_text_match(filters.q, include_inactive=True))
+    if filters.category_id is not None:
+        conditions.append(p.c.category_id == filters.category_id)
+    if filters.active is not None:
+        conditions.append(p.c.is_active == (true() if filters.active else false()))
+    if filters.stock == StockLevel.OUT:
+        conditions.append(min_stock == 0)
+    elif filters.stock == StockLevel.LOW:
+        conditions.append(min_stock <= LOW_STOCK)
+    elif filters.stock == StockLevel.IN:
+        conditions.append(min_stock > LOW_STOCK)
+    return conditions
+
+
+class SqlCustomerQueries:
+    """Accounts for the console. Order figures join in once orders exist."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def customers(self, q: str | None, page: int, page_size: int) -> Page:
+        query = select(u.c.id, u.c.email, u.c.full_name, u.c.role, u.c.created_at)
+        if q:
+            pattern = like_pattern(q.lower())
+            query = query.where(
+                or_(
+                    func.lower(u.c.email).like(pattern, escape="\\"),
+                    func.lower(u.c.full_name).like(pattern, escape="\\"),
+                )
+            )
+        count = select(func.count()).select_from(query.subquery())
+        with connect(self.engine) as connection:
+            total = int(connection.scalar(count) or 0)
+            if total <= offset(page, page_size):
+                return [], total
+            rows = connection.execute(
+                query.order_by(u.c.id.desc()).limit(page_size).offset(offset(page, page_size))
+            ).mappings()
+            return [
+                {**row, "role": str(row["role"]), "order_count": 0, "lifetime_value": None}
+                for row in rows
+            ], total

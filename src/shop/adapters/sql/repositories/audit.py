@@ -1,0 +1,43 @@
+"""The audit trail and the stock ledger on the unit of work's session."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shop.adapters.sql import tables as orm
+from shop.domain.audit import AuditEntry
+from shop.domain.catalog.stock import StockAdjustment
+
+
+class SqlAuditTrail:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, entry: AuditEntry) -> None:
+        self.session.add(entry)
+
+
+class SqlStockLedger:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def apply_delta(self, variant_id: int, delta: int) -> int | None:
+        v = orm.variants
+        statement = (
+            update(v)
+            .where(v.c.id == variant_id, v.c.stock + delta >= 0)
+            .values(stock=v.c.stock + delta)
+            .returning(v.c.stock)
+        )
+        stock: int | None = self.session.execute(statement).scalar()
+        return stock
+
+    def stock_of(self, variant_id: int) -> int | None:
+        stock: int | None = self.session.scalar(
+            select(orm.variants.c.stock).where(orm.variants.c.id == variant_id)
+        )
+        return stock
+
+    def add(self, adjustment: StockAdjustment) -> None:
+        self.session.add(adjustment)
