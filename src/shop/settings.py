@@ -54,6 +54,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    admin_idle_timeout: int = 30 * 60  # seconds a console session lives without a request
 
     @property
     def embedded(self) -> bool:
@@ -89,6 +90,7 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            admin_idle_timeout=_int(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
         )
         return settings
 

@@ -11,10 +11,11 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_at_start
+from shop.entrypoints.admin_console import init_admin_console
 from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
-from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.admin import audit
+from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, stock, variants
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     ):
         api.register_blueprint(blueprint)
     cart.document_line_limit(api, settings.max_line_quantity)
+    init_admin_console(app)
 
     ensure_admin_at_start(wired, settings)
     return app
