@@ -43,9 +43,15 @@ def _guard() -> Any:
     return None
 
 
-@console.after_request
-def _headers(response: Response) -> Response:
-    return add_security_headers(response)
+@console.record_once
+def _headers_on_every_console_url(state: Any) -> None:
+    """Also on the URLs under /admin that match no page (404s), which skip the blueprint."""
+
+    @state.app.after_request
+    def _headers(response: Response) -> Response:
+        if request.path == "/admin" or request.path.startswith("/admin/"):
+            add_security_headers(response)
+        return response
 
 
 @console.app_template_global()
