@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, select
 
 from shop.adapters.sql import tables
-from shop.adapters.sql.engine import connect
-from shop.adapters.sql.queries.reads import offset
+from shop.adapters.sql.queries.reads import counted_page
 from shop.services.audit.ports import AuditFilter
 from shop.services.common import Page
 
@@ -21,15 +20,8 @@ class SqlAuditQueries:
 
     def entries(self, filters: AuditFilter, page: int, page_size: int) -> Page:
         query = _filtered(select(log), filters)
-        count = _filtered(select(func.count()).select_from(log), filters)
-        with connect(self.engine) as connection:
-            total = int(connection.scalar(count) or 0)
-            if total <= offset(page, page_size):
-                return [], total
-            rows = connection.execute(
-                query.order_by(log.c.id.desc()).limit(page_size).offset(offset(page, page_size))
-            ).mappings()
-            return [dict(row) for row in rows], total
+        rows, total = counted_page(self.engine, query, [log.c.id.desc()], page, page_size)
+        return [dict(row._mapping) for row in rows], total
 
 
 def _filtered(query: Select[Any], filters: AuditFilter) -> Select[Any]:

@@ -10,7 +10,12 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.products import _text_match, like_pattern
-from shop.adapters.sql.queries.reads import SqlReads, category_of, offset, products_with_category
+from shop.adapters.sql.queries.reads import (
+    SqlReads,
+    category_of,
+    counted_page,
+    products_with_category,
+)
 from shop.services.catalog.ports import LOW_STOCK, ProductOverviewFilter, StockLevel
 from shop.services.common import Page, Row
 
@@ -48,16 +53,8 @@ class SqlCatalogOverview(SqlReads):
         ).outerjoin(stock, stock.c.product_id == p.c.id)
         for condition in _conditions(filters, stock.c.min_stock):
             query = query.where(condition)
-        count = select(func.count()).select_from(query.subquery())
-        with connect(self.engine) as connection:
-            total = int(connection.scalar(count) or 0)
-            if total <= offset(page, page_size):
-                return [], total
-            rows = connection.execute(
-                query.order_by(p.c.created_at.desc(), p.c.id.desc())
-                .limit(page_size)
-                .offset(offset(page, page_size))
-            ).all()
+        order = [p.c.created_at.desc(), p.c.id.desc()]
+        rows, total = counted_page(self.engine, query, order, page, page_size)
         return [self._row(row) for row in rows], total
 
     def _row(self, row: Any) -> Row:
@@ -120,15 +117,8 @@ class SqlCustomerQueries:
                     func.lower(u.c.full_name).like(pattern, escape="\\"),
                 )
             )
-        count = select(func.count()).select_from(query.subquery())
-        with connect(self.engine) as connection:
-            total = int(connection.scalar(count) or 0)
-            if total <= offset(page, page_size):
-                return [], total
-            rows = connection.execute(
-                query.order_by(u.c.id.desc()).limit(page_size).offset(offset(page, page_size))
-            ).mappings()
-            return [
-                {**row, "role": str(row["role"]), "order_count": 0, "lifetime_value": None}
-                for row in rows
-            ], total
+        rows, total = counted_page(self.engine, query, [u.c.id.desc()], page, page_size)
+        return [
+            {**row._mapping, "role": str(row.role), "order_count": 0, "lifetime_value": None}
+            for row in rows
+        ], total

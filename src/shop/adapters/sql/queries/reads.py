@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, func, select
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
 from shop.services.common import Row
 
 p = tables.products
@@ -38,3 +39,16 @@ class SqlReads:
     def __init__(self, engine: Engine, currency: str) -> None:
         self.engine = engine
         self.currency = currency
+
+
+def counted_page(
+    engine: Engine, query: Select[Any], order: list[Any], page: int, page_size: int
+) -> tuple[list[Any], int]:
+    """One page of `query`'s rows in `order`, and how many match in all (2 statements; 1
+    for a page past the end)."""
+    with connect(engine) as connection:
+        total = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        if total <= offset(page, page_size):
+            return [], total
+        paged = query.order_by(*order).limit(page_size).offset(offset(page, page_size))
+        return list(connection.execute(paged).all()), total
