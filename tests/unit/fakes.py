@@ -16,7 +16,12 @@ from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category
 from shop.domain.errors import Conflict
-from shop.services.accounts.ports import AccountsUnitOfWorkFactory, LoginThrottle, PasswordHasher
+from shop.services.accounts.ports import (
+    AccountsUnitOfWorkFactory,
+    LoginThrottle,
+    PasswordHasher,
+    RolesUnitOfWorkFactory,
+)
 from shop.services.catalog.ports import CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
 
@@ -323,6 +328,7 @@ CLOCK = FakeClock()
 if TYPE_CHECKING:  # mypy checks the fakes against the ports the services declare
     _accounts_uow: AccountsUnitOfWorkFactory = FakeUnitOfWork()
     _catalog_uow: CatalogUnitOfWorkFactory = FakeUnitOfWork()
+    _roles_uow: RolesUnitOfWorkFactory = FakeUnitOfWork()
     _hasher: PasswordHasher = FakeHasher()
     _throttle: LoginThrottle = FakeThrottle()
     _version: CatalogVersion = FakeCatalogVersion()
