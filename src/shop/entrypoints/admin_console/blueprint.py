@@ -50,7 +50,7 @@ def _headers_on_every_console_url(state: Any) -> None:
     @state.app.after_request
     def _headers(response: Response) -> Response:
         if request.path == "/admin" or request.path.startswith("/admin/"):
-            add_security_headers(response)
+            add_security_headers(response, page=request.endpoint != "console.static")
         return response
 
 

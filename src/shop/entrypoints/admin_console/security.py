@@ -30,7 +30,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
@@ -68,8 +67,11 @@ def check_csrf() -> None:
         abort(403, "The form has expired or did not come from this console; reload the page.")
 
 
-def add_security_headers(response: Response) -> Response:
+def add_security_headers(response: Response, *, page: bool) -> Response:
+    """The headers of every console response; pages (unlike static assets) are not stored."""
     for name, value in SECURITY_HEADERS.items():
         response.headers[name] = value
-    response.vary.add("Cookie")
+    if page:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     return response
