@@ -47,7 +47,7 @@ from shop.services.accounts.ports import (
     PasswordHasher,
     TokenStore,
 )
-from shop.services.accounts.sign_in import ensure_admin
+from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
@@ -107,10 +107,13 @@ class Adapters:
     # a driver themselves; the adapters raise ServiceUnavailable instead).
     driver_errors_down: dict[str, tuple[type[Exception], ...]]
 
+    # Every Redis client built for this process (the shared one, the response cache's).
+    redis_clients: list[Redis] = field(default_factory=list)
+
     def close(self) -> None:
         self.engine.dispose()
-        if self.redis is not None:
-            self.redis.close()
+        for client in self.redis_clients:
+            client.close()
 
 
 def rate_limit_storage(settings: Settings) -> RateLimitStorage:
@@ -126,6 +129,7 @@ def bootstrap(settings: Settings) -> Adapters:
     tables.start_mappers()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
+    redis_clients = [] if redis is None else [redis]
     uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
@@ -141,7 +145,7 @@ def bootstrap(settings: Settings) -> Adapters:
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
-            responses=_response_cache(settings),
+            responses=_response_cache(settings, redis_clients),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
         rate_limits=rate_limit_storage(settings),
@@ -149,15 +153,17 @@ def bootstrap(settings: Settings) -> Adapters:
         redis=redis,
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
+        redis_clients=redis_clients,
     )
 
 
-def _response_cache(settings: Settings) -> ResponseCache | None:
+def _response_cache(settings: Settings, redis_clients: list[Redis]) -> ResponseCache | None:
     if not settings.cache_enabled:
         return None
     if settings.redis_url:
         # A client of its own: entries are pickled bytes, the others' replies are decoded.
         client = make_redis(settings.redis_url, decode_responses=False)
+        redis_clients.append(client)
         return RedisResponseCache(client, ttl=settings.stock_staleness)
     return InProcessResponseCache(ttl=settings.stock_staleness)
 

@@ -13,7 +13,7 @@ from shop.domain.errors import DomainError
 from shop.entrypoints.web.app import create_app
 from shop.entrypoints.web.logging import configure_logging
 from shop.entrypoints.worker.main import run_worker
-from shop.services.accounts.sign_in import ensure_admin
+from shop.services.accounts.registration import ensure_admin
 from shop.settings import DEVELOPMENT, Settings, SettingsError
 
 
