@@ -13,6 +13,7 @@ from shop.adapters.catalog_queries import SqlCatalogQueries
 from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
 from shop.adapters.database import make_engine, make_session_factory, ping_database
+from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.login_throttle import LimitsLoginThrottle
 from shop.adapters.memory_cart import InMemoryCartStore
 from shop.adapters.memory_tokens import InMemoryTokenStore
@@ -20,8 +21,10 @@ from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis_cart import RedisCartStore
 from shop.adapters.redis_client import make_redis
 from shop.adapters.redis_tokens import RedisTokenStore
+from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.adapters.variant_lookup import SqlVariantLookup
+from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.services.ports import (
     CartStore,
     CatalogQueries,
@@ -103,3 +106,11 @@ def bootstrap(settings: Settings) -> Adapters:
         variant_lookup=variant_lookup,
         cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
     )
+
+
+def operations_stats(adapters: Adapters) -> tuple[JobQueueStats, OutboxStats]:
+    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
+    queues: JobQueueStats = (
+        RqQueueStats(adapters.redis) if adapters.redis is not None else NoJobQueues()
+    )
+    return queues, SqlOutboxStats(adapters.engine)

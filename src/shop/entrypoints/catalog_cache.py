@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from shop.domain.errors import ServiceUnavailable
 from shop.entrypoints.auth import viewer_is_admin
 from shop.entrypoints.context import adapters
+from shop.entrypoints.web.metrics import record_catalog_cache
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,10 @@ def catalog_read(view: F) -> F:
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
+                record_catalog_cache("hit")
                 return _answer(entry, public=True)
+        if cache.cache is not None:
+            record_catalog_cache("miss" if cache.enabled else "fallback")
         return _answer_fresh(view, args, kwargs, public=True, key=key)
 
     return cast(F, wrapper)
