@@ -62,8 +62,10 @@ def test_a_request_leaves_one_json_line_with_its_id_route_status_and_user(
     assert line["request_id"] == "req-42.a:b"
     assert (line["method"], line["route"], line["status"]) == ("POST", "/api/v1/cart/items", 200)
     assert line["user_id"] == str(user_id)
-    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
-    assert line["time"].endswith("+00:00") and line["level"] == "INFO"
+    assert isinstance(line["duration_ms"], float)
+    assert line["duration_ms"] >= 0
+    assert line["time"].endswith("+00:00")
+    assert line["level"] == "INFO"
 
 
 @pytest.mark.parametrize("sent", [None, "", "has spaces", "x" * 129, "semi;colon", "ünï"])
@@ -71,7 +73,9 @@ def test_an_insane_request_id_is_replaced_by_a_fresh_one(api: Api, sent: str | N
     headers = {} if sent is None else {"X-Request-ID": sent}
     first = api.client.get("/healthz", headers=headers).headers["X-Request-ID"]
     second = api.client.get("/healthz", headers=headers).headers["X-Request-ID"]
-    assert first != sent and len(first) == 32 and first != second
+    assert first != sent
+    assert len(first) == 32
+    assert first != second
 
 
 def test_a_login_logs_no_password_token_or_email(api: Api, log_lines: Lines) -> None:
@@ -82,7 +86,8 @@ def test_a_login_logs_no_password_token_or_email(api: Api, log_lines: Lines) -> 
     api.client.post("/api/v1/auth/login", json={"email": email, "password": "wrong-password-1"})
     text = "\n".join(log_lines.lines)
     assert log_lines.requests()
-    assert email not in text and tokens["access_token"] not in text
+    assert email not in text
+    assert tokens["access_token"] not in text
     assert find_leaks(text) == []
 
 
@@ -96,7 +101,8 @@ def test_a_server_error_line_is_an_error_with_its_cause(
     assert response.status_code == 503
     parsed = [json.loads(line) for line in log_lines.lines]
     (request_line,) = [p for p in parsed if p["logger"] == "shop.request"]
-    assert request_line["status"] == 503 and request_line["level"] == "ERROR"
+    assert request_line["status"] == 503
+    assert request_line["level"] == "ERROR"
     causes = [p for p in parsed if p["logger"] != "shop.request"]
     assert any("redis unavailable" in p["message"] and "Error" in p["message"] for p in causes)
     assert all(p.get("request_id") == request_line["request_id"] for p in causes)

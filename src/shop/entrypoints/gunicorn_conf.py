@@ -8,9 +8,10 @@ the process count, `SHOP_BIND` (or `PORT`) the address.
 Shutdown: on SIGTERM gunicorn stops accepting, lets in-flight requests finish for up to
 `graceful_timeout` seconds, then exits. Workers are recycled after `max_requests`.
 
-Metrics: `PROMETHEUS_MULTIPROC_DIR` (default: a `shop-metrics` directory in the system temp
-folder) is emptied when the server starts, so each run counts from zero, and a worker that
-exits is marked dead there, so its counts stay in the totals but its live gauges go.
+Metrics: `PROMETHEUS_MULTIPROC_DIR` (default: `shop-metrics-<arbiter pid>` in the system temp
+folder, removed at exit) is emptied when the server starts, so each run counts from zero, and
+a worker that exits is marked dead there: its counts stay in the totals (a recycled worker
+loses nothing), its live gauges go.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ def _supports(setting: str) -> bool:
     return any(s.name == setting for s in KNOWN_SETTINGS)
 
 
-os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / "shop-metrics")
-)
+_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
+        Path(tempfile.gettempdir()) / f"shop-metrics-{os.getpid()}"
+    )
 METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 bind = os.environ.get("SHOP_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -67,6 +70,7 @@ logconfig_dict: dict[str, Any] = {
             "stream": "ext://sys.stderr",
         }
     },
+    "root": {"handlers": ["stderr"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
@@ -87,3 +91,8 @@ def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))
+
+
+def on_exit(server: Any) -> None:
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)
