@@ -16,8 +16,7 @@ ENV PATH=/opt/shop/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     SHOP_ENV=production \
-    SHOP_DATA_DIR=/var/lib/shop \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/shop-metrics
+    SHOP_DATA_DIR=/var/lib/shop
 RUN groupadd --system --gid 10001 shop \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /var/lib/shop shop \
     && install -d -o 10001 -g 10001 /var/lib/shop

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from shop.entrypoints.web import metrics
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
+from tests.servers import RedisServer
 from tests.support.log_capture import find_leaks
 
 
@@ -153,3 +154,20 @@ def test_metrics_are_in_the_openapi_document(make_app: AppFactory) -> None:
     operation = spec["paths"]["/metrics"]["get"]
     assert "text/plain" in operation["responses"]["200"]["content"]
     assert "401" in operation["responses"]
+
+
+def test_a_catalog_read_without_redis_is_counted_as_a_cache_fallback(
+    make_app: AppFactory, redis_outage: RedisServer
+) -> None:
+    app = make_app("postgres")
+    api = Api(client=app.test_client(), app=app)
+    before = scrape(api)
+    redis_outage.kill()
+    assert api.client.get("/api/v1/categories").status_code == 200  # from the database
+    after = scrape(api)
+    fallback = {"result": "fallback"}
+    assert value(after, "shop_catalog_cache_lookups_total", **fallback) == (
+        value(before, "shop_catalog_cache_lookups_total", **fallback) + 1
+    )
+    # the scrape itself still answers, without the queue gauges it could not read
+    assert value(after, "shop_jobs_queued", queue="emails") == 0
