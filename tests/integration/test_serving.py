@@ -18,6 +18,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
+from shop.adapters.jobs.queue_stats import RqQueueStats
 from tests.integration.apps import fresh_server_env
 from tests.integration.gunicorn import gunicorn_server
 from tests.support.log_capture import audit_external_log
@@ -104,3 +105,27 @@ def test_the_worker_finishes_its_job_on_sigterm_then_exits(redis_url: str) -> No
     assert done["job_id"] == job.id
     assert done["outcome"] == "finished"
     assert done["duration_ms"] >= 1900
+
+
+def test_a_failed_job_is_logged_with_its_cause_and_counted(redis_url: str) -> None:
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    job = Queue("emails", connection=connection).enqueue("builtins.int", "not a number")
+    result = subprocess.run(
+        [sys.executable, "-m", "shop.entrypoints.cli", "worker", "--burst"],
+        env={**os.environ, "REDIS_URL": redis_url, "SHOP_LOG_FORMAT": "json"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    audit_external_log(result.stderr, "shop worker --burst")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    (failed,) = [line for line in lines if line.get("logger") == "shop.jobs"]
+    assert (failed["job_id"], failed["outcome"]) == (job.id, "failed")
+    assert (failed["error"], failed["level"]) == ("ValueError", "ERROR")
+    assert "not a number" not in json.dumps(failed)  # the job's arguments stay out
+    depths = {d.name: d for d in RqQueueStats(connection).depths()}
+    assert depths["emails"].failed == 1
+    assert depths["emails"].queued == 0
