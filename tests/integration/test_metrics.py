@@ -19,7 +19,7 @@ from tests.support.log_capture import find_leaks
 def scrape(api: Api, headers: dict[str, str] | None = None) -> dict[tuple[str, tuple], float]:
     response = api.client.get("/metrics", headers=headers or {})
     assert response.status_code == 200, response.data
-    assert response.mimetype == "text/plain"
+    assert response.content_type == "text/plain; version=0.0.4; charset=utf-8"
     samples: dict[tuple[str, tuple], float] = {}
     for family in text_string_to_metric_families(response.get_data(as_text=True)):
         for sample in family.samples:

@@ -12,7 +12,6 @@ from flask import Flask, Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from shop.entrypoints.problems import PROBLEM_JSON, problem
@@ -22,6 +21,8 @@ from shop.entrypoints.web.request_log import elapsed_seconds, route_template
 
 blp = Blueprint("metrics", __name__, description="Operations")
 EXTENSION = "shop_metrics"
+# The text format every Prometheus understands (the names and labels here need no escaping).
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 # Which cart write a (method, route template) is; other routes are not cart operations.
 CART_OPERATIONS: dict[tuple[str, str], metrics.CartOperation] = {
@@ -87,7 +88,7 @@ class Metrics(MethodView):
             return problem(
                 401, "A valid metrics token is required.", headers={"WWW-Authenticate": "Bearer"}
             )
-        return Response(state.exposition(), status=200, content_type=CONTENT_TYPE_LATEST)
+        return Response(state.exposition(), status=200, content_type=CONTENT_TYPE)
 
 
 def init_metrics(app: Flask, backlog: metrics.BacklogCollector, token: str | None) -> None:
