@@ -71,7 +71,7 @@ def main() -> None:
         migrations.upgrade(pg.url)
         env = {**os.environ, "DATABASE_URL": pg.url, "REDIS_URL": redis.url, "SHOP_ENV": TEST}
         subprocess.run(
-            [sys.executable, "-m", "shop.entrypoints.cli.main", "seed-demo"],
+            [sys.executable, "-m", "shop.entrypoints.cli", "seed-demo"],
             env=env,
             check=True,
             capture_output=True,

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared setup for scripts/test and .ci/run. Source it; it only defines variables and functions:
 #
-#   shop_ensure_system_packages   PostgreSQL (+ pg_trgm), redis-server, python3-venv: as root,
+#   shop_ensure_system_packages   PostgreSQL (+ pg_trgm), redis-server, python3-venv, iproute2: as root,
 #                                 apt-get installs what is missing; otherwise prints the exact
 #                                 apt-get command to run and fails.
 #   shop_ensure_venv              creates $SHOP_VENV (.venv) with python3 -m venv if missing.
@@ -87,6 +87,8 @@ shop_missing_apt_packages() {
     elif ! shop_have redis-server; then
         missing+=(redis-server)
     fi
+    # `ip netns` and veth links, for scripts/scale-out and its test
+    shop_have ip || missing+=(iproute2)
     if [[ ! -x "$SHOP_VENV/bin/python" ]]; then
         if ! shop_have "$SHOP_PYTHON"; then
             missing+=(python3 python3-venv)

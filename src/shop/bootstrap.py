@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
+from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
@@ -38,6 +39,7 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
+from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -51,6 +53,7 @@ from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
+from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,14 @@ class CatalogBundle:
 
 
 @dataclass(frozen=True)
+class OperationsBundle:
+    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
+
+    queues: JobQueueStats
+    outbox: OutboxStats
+
+
+@dataclass(frozen=True)
 class RateLimitStorage:
     """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
 
@@ -99,6 +110,7 @@ class Adapters:
     accounts: AccountsBundle
     catalog: CatalogBundle
     cart: CartDependencies
+    operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
     redis: Redis | None
@@ -148,6 +160,10 @@ def bootstrap(settings: Settings) -> Adapters:
             responses=_response_cache(settings, redis_clients),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
+        operations=OperationsBundle(
+            queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
+            outbox=SqlOutboxStats(engine),
+        ),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
         redis=redis,

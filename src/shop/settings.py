@@ -54,6 +54,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    metrics_token: str | None = None
+    log_format: str = "json"
 
     @property
     def embedded(self) -> bool:
@@ -89,6 +91,8 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
+            log_format=log_format_from_env(env),
         )
         return settings
 
@@ -121,6 +125,17 @@ class Settings:
             raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+
+
+def log_format_from_env(env: Mapping[str, str]) -> str:
+    """SHOP_LOG_FORMAT (json or text); by default text in development, json elsewhere."""
+    mode = env.get("SHOP_ENV", PRODUCTION).strip().lower()
+    raw = (env.get("SHOP_LOG_FORMAT") or "").strip().lower()
+    if not raw:
+        return "text" if mode == DEVELOPMENT else "json"
+    if raw not in {"json", "text"}:
+        raise SettingsError(f"SHOP_LOG_FORMAT must be json or text, not {raw!r}")
+    return raw
 
 
 def _development_secrets(data_dir: Path) -> dict[str, str]:

@@ -15,10 +15,12 @@ from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, variants
-from shop.entrypoints.web import auth
+from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
+from shop.entrypoints.web.metrics import BacklogCollector
 from shop.entrypoints.web.problems import register_error_handlers
+from shop.entrypoints.web.request_log import init_request_log
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,11 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         )
     wired = adapters or bootstrap(settings)
     app.extensions["shop"] = wired
+    init_request_log(app)
+    operations = wired.operations
+    metrics_view.init_metrics(
+        app, BacklogCollector(operations.queues, operations.outbox), settings.metrics_token
+    )
     register_error_handlers(app, wired.driver_errors_down)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings, wired.rate_limits)
@@ -63,6 +70,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         products.blp,
         variants.blp,
         health.blp,
+        metrics_view.blp,
     ):
         api.register_blueprint(blueprint)
     cart.document_line_limit(api, settings.max_line_quantity)

@@ -28,6 +28,7 @@ from flask import Flask, Response, current_app, make_response, request
 from shop.bootstrap import ResponseCache
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.metrics import record_catalog_cache
 from shop.services.common import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,10 @@ def catalog_read(view: F) -> F:
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
+                record_catalog_cache("hit")
                 return _answer(entry, public=True)
+        if cache.cache is not None:
+            record_catalog_cache("miss" if cache.enabled else "fallback")
         return _answer_fresh(view, args, kwargs, public=True, key=key)
 
     return cast(F, wrapper)
