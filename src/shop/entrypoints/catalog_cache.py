@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from shop.domain.errors import ServiceUnavailable
 from shop.entrypoints.auth import viewer_is_admin
 from shop.entrypoints.context import adapters
+from shop.entrypoints.web.cache_key import canonical_query
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION = "shop_catalog_cache"
 CACHED_HEADERS = ("X-Pagination",)
 RETRY_AFTER_OUTAGE_SECONDS = 5.0
+
 CACHE_ERRORS = (RedisError, OSError, ServiceUnavailable)
 
 
@@ -96,15 +98,15 @@ class CatalogCache:
                 type(exc).__name__,
             )
 
-    def key(self) -> str | None:
-        """This request's key under the current catalog version; None if it can't be had."""
+    def key(self, arguments: str) -> str | None:
+        """The key of this path and its canonical `arguments` under the current catalog
+        version; None if the version can't be had."""
         try:
             version = adapters().catalog_version.current()
         except CACHE_ERRORS as exc:
             self._outage("version", exc)
             return None
-        query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-        return f"v{version}:{request.path}?{query}"
+        return f"v{version}:{request.path}?{arguments}"
 
     def get(self, key: str) -> dict[str, Any] | None:
         assert self.cache is not None
@@ -199,7 +201,8 @@ def catalog_read(view: F) -> F:
         if viewer_is_admin():
             return _answer_fresh(view, args, kwargs, public=False, key=None)
         cache = _catalog_cache()
-        key = cache.key() if cache.enabled else None
+        arguments = canonical_query(view) if cache.enabled else None
+        key = cache.key(arguments) if arguments is not None else None
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
