@@ -45,8 +45,8 @@ class InMemoryTokenStore:
     def revoke(self, jti: str, ttl_seconds: int) -> None:
         self._revoked.add(jti, ttl_seconds)
 
-    def is_revoked(self, jti: str) -> bool:
-        return jti in self._revoked
+    def is_revoked(self, jti: str, family: str | None = None) -> bool:
+        return jti in self._revoked or (family is not None and family in self._families)
 
     def remember_refresh(self, jti: str, family: str, ttl_seconds: int) -> None:
         self._refresh.add(jti, ttl_seconds)
