@@ -31,6 +31,21 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` and `postgres://` (as hosting providers write them) -> psycopg2.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3 and knows no `postgres://`;
+    Shop installs psycopg2.
+    """
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg2://" + url[len(scheme) :]
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = PRODUCTION
@@ -71,7 +86,9 @@ class Settings:
         data_dir = Path(env.get("SHOP_DATA_DIR", "var")).resolve()
         settings = cls(
             env=mode,
-            database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shop.sqlite3'}",
+            database_url=normalise_database_url(
+                env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shop.sqlite3'}"
+            ),
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY", ""),
             jwt_secret_key=env.get("JWT_SECRET_KEY", ""),

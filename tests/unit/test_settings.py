@@ -60,3 +60,16 @@ def test_bad_values_are_refused_with_their_name(name: str, value: str) -> None:
 def test_admin_needs_both_email_and_password() -> None:
     with pytest.raises(SettingsError, match="SHOP_ADMIN_PASSWORD"):
         Settings(admin_email="boss@example.com").validate()
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u:p@db:5432/shop", "postgresql+psycopg2://u:p@db:5432/shop"),
+        ("postgres://u:p@db/shop", "postgresql+psycopg2://u:p@db/shop"),
+        ("postgresql+psycopg2://u@db/shop", "postgresql+psycopg2://u@db/shop"),
+        ("sqlite:///var/x.sqlite3", "sqlite:///var/x.sqlite3"),
+    ],
+)
+def test_bare_postgres_database_urls_mean_psycopg2(given: str, used: str) -> None:
+    assert Settings.from_env({"DATABASE_URL": given}).database_url == used

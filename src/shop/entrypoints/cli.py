@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
+from redis.exceptions import RedisError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from shop.adapters import demo_seed, migrations
 from shop.bootstrap import bootstrap
@@ -14,7 +18,7 @@ from shop.entrypoints.app import create_app
 from shop.entrypoints.logging import configure_logging
 from shop.entrypoints.worker import run_worker
 from shop.services.accounts import ensure_admin
-from shop.settings import DEVELOPMENT, Settings, SettingsError
+from shop.settings import DEVELOPMENT, Settings, SettingsError, normalise_database_url
 
 
 def _settings() -> Settings:
@@ -24,7 +28,33 @@ def _settings() -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group()
+class ShopGroup(click.Group):
+    """Turns an unusable database or Redis into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise click.ClickException(_database_problem(exc)) from None
+        except RedisError as exc:
+            raise click.ClickException(f"Redis cannot be used: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _database_problem(exc: BaseException) -> str:
+    raw = os.environ.get("DATABASE_URL", "")
+    try:
+        where = make_url(normalise_database_url(raw)).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        where = "DATABASE_URL" if raw else "the database"
+    return f"cannot use the database at {where}: {_first_line(exc)}"
+
+
+@click.group(cls=ShopGroup)
 def main() -> None:
     """Shop: an e-commerce REST API."""
     configure_logging()
