@@ -5,9 +5,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
-COPY pyproject.toml setup.cfg README.md ./
+COPY pyproject.toml setup.cfg README.md constraints.txt ./
 COPY src ./src
-RUN pip install . && useradd --create-home --uid 10001 shop
+RUN pip install -c constraints.txt . && useradd --create-home --uid 10001 shop
 USER shop
 
 EXPOSE 8000
