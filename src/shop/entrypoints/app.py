@@ -26,6 +26,7 @@ from shop.entrypoints.api import (
 from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
+from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         JSON_SORT_KEYS=False,
         **_openapi_config(),
     )
+    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
