@@ -88,6 +88,7 @@ def bootstrap(settings: Settings) -> Adapters:
         tokens=tokens,
         login_throttle=LimitsLoginThrottle(
             limits_storage_uri(settings),
+            settings.login_failures_per_email_and_address,
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),

@@ -63,7 +63,8 @@ class Settings:
     rate_limit: str | None = None
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
-    login_failures_per_email: str = "10 per 15 minutes"
+    login_failures_per_email_and_address: str = "10 per 15 minutes"
+    login_failures_per_email: str = "100 per 15 minutes"
     login_failures_per_address: str = "100 per minute"
     proxy_hops: int = 0
     data_dir: Path = field(default_factory=lambda: Path("var"))

@@ -143,7 +143,7 @@ class TokenStore(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed sign-ins per account and per client address."""
+    """Counts failed sign-ins per account and address, per account, and per address."""
 
     def retry_after(self, email: str, client: str) -> int:
         """Seconds until another attempt is allowed; 0 when one is allowed now."""
