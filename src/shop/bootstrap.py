@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from redis import Redis
@@ -14,6 +15,7 @@ from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogV
 from shop.adapters.clock import SystemClock
 from shop.adapters.database import make_engine, make_session_factory, ping_database
 from shop.adapters.login_throttle import LimitsLoginThrottle
+from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.memory_cart import InMemoryCartStore
 from shop.adapters.memory_tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
@@ -52,6 +54,7 @@ class Adapters:
     carts: CartStore
     variant_lookup: VariantLookup  # live: for cart writes
     cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
+    state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def check_database(self) -> None:
         ping_database(self.engine)
@@ -64,6 +67,8 @@ class Adapters:
         self.engine.dispose()
         if self.redis is not None:
             self.redis.close()
+        if self.state is not None:
+            self.state.close()
 
 
 def limits_storage_uri(settings: Settings) -> str:
@@ -75,7 +80,12 @@ def bootstrap(settings: Settings) -> Adapters:
     orm.start_mappers()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
-    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore()
+    state = (
+        None
+        if redis is not None
+        else StateFile(state_path_beside(settings.database_url, settings.data_dir))
+    )
+    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
@@ -99,8 +109,9 @@ def bootstrap(settings: Settings) -> Adapters:
         carts=(
             RedisCartStore(redis, settings.cart_ttl)
             if redis is not None
-            else InMemoryCartStore(settings.cart_ttl)
+            else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
         ),
         variant_lookup=variant_lookup,
         cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
+        state=state,
     )
