@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -70,6 +71,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -107,6 +109,7 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
         )
         return settings
 
@@ -137,8 +140,22 @@ class Settings:
     def validate(self) -> None:
         if len(self.currency) != 3 or not self.currency.isalpha():
             raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
+        _check_cors_origins(self.cors_origins)
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+
+
+_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+def _check_cors_origins(origins: tuple[str, ...]) -> None:
+    if "*" in origins and len(origins) > 1:
+        raise SettingsError("SHOP_CORS_ORIGINS is either * or a list of origins, not both")
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SettingsError(
+                f"SHOP_CORS_ORIGINS: {origin!r} is not an origin such as https://shop.example.com"
+            )
 
 
 def _development_secrets(data_dir: Path) -> dict[str, str]:

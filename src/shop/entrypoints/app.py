@@ -27,6 +27,7 @@ from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
+from shop.entrypoints.web.cors import init_cors
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         )
     app.extensions["shop"] = adapters or bootstrap(settings)
     register_error_handlers(app)
+    init_cors(app, settings.cors_origins)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings)
     init_catalog_cache(app, settings)
