@@ -28,6 +28,7 @@ from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.cors import init_cors
+from shop.entrypoints.web.responses import init_responses
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     app.extensions["shop"] = adapters or bootstrap(settings)
     register_error_handlers(app)
     init_cors(app, settings.cors_origins)
+    init_responses(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings)
     init_catalog_cache(app, settings)
