@@ -117,7 +117,7 @@ class Settings:
         """Fill missing secrets in development only; elsewhere a missing secret is an error."""
         if self.secret_key and self.jwt_secret_key:
             return self
-        if self.env == PRODUCTION:
+        if self.env != DEVELOPMENT:
             missing = [
                 n
                 for n, v in (
@@ -127,7 +127,7 @@ class Settings:
                 if not v
             ]
             raise SettingsError(
-                f"{' and '.join(missing)} must be set in production "
+                f"{' and '.join(missing)} must be set when SHOP_ENV is {self.env} "
                 "(or set SHOP_ENV=development for a local trial)."
             )
         stored = _development_secrets(self.data_dir)

@@ -18,7 +18,9 @@ def test_the_embedded_default_needs_no_server(tmp_path: Path) -> None:
 
 def test_production_without_secrets_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings.from_env({"SHOP_DATA_DIR": str(tmp_path)})
-    with pytest.raises(SettingsError, match="SECRET_KEY and JWT_SECRET_KEY must be set"):
+    with pytest.raises(
+        SettingsError, match="SECRET_KEY and JWT_SECRET_KEY must be set when SHOP_ENV is production"
+    ):
         settings.with_secrets()
     assert not (tmp_path / "development-secrets").exists()
 
@@ -73,3 +75,10 @@ def test_admin_needs_both_email_and_password() -> None:
 )
 def test_bare_postgres_database_urls_mean_psycopg2(given: str, used: str) -> None:
     assert Settings.from_env({"DATABASE_URL": given}).database_url == used
+
+
+def test_the_test_environment_needs_its_secrets_like_production(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SHOP_ENV": "test", "SHOP_DATA_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="must be set when SHOP_ENV is test"):
+        settings.with_secrets()
+    assert not (tmp_path / "development-secrets").exists()
