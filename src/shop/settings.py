@@ -10,9 +10,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_limit
+
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 TEST = "test"
+
+
+LOGIN_LIMIT_VARIABLES = {
+    "login_failures_per_email_and_address": "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+    "login_failures_per_email": "SHOP_LOGIN_FAILURES_PER_EMAIL",
+    "login_failures_per_address": "SHOP_LOGIN_FAILURES_PER_ADDRESS",
+}
 
 
 class SettingsError(RuntimeError):
@@ -105,13 +114,24 @@ class Settings:
             rate_limit=env.get("SHOP_RATE_LIMIT") or None,
             access_token_ttl=_int(env, "SHOP_ACCESS_TOKEN_TTL", 15 * 60, minimum=1),
             refresh_token_ttl=_int(env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1),
+            login_failures_per_email_and_address=env.get(
+                "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+                cls.login_failures_per_email_and_address,
+            ),
+            login_failures_per_email=env.get(
+                "SHOP_LOGIN_FAILURES_PER_EMAIL", cls.login_failures_per_email
+            ),
+            login_failures_per_address=env.get(
+                "SHOP_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address
+            ),
             proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
         )
-        return settings
+        limits = {f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)}
+        return replace(settings, **limits)
 
     def with_secrets(self) -> Settings:
         """Fill missing secrets in development only; elsewhere a missing secret is an error."""
@@ -141,8 +161,24 @@ class Settings:
         if len(self.currency) != 3 or not self.currency.isalpha():
             raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
         _check_cors_origins(self.cors_origins)
+        for name, value in (
+            (
+                "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+                self.login_failures_per_email_and_address,
+            ),
+            ("SHOP_LOGIN_FAILURES_PER_EMAIL", self.login_failures_per_email),
+            ("SHOP_LOGIN_FAILURES_PER_ADDRESS", self.login_failures_per_address),
+        ):
+            _check_limit(name, value)
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+
+
+def _check_limit(name: str, value: str) -> None:
+    try:
+        parse_limit(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a limit such as '10 per 15 minutes'") from None
 
 
 _ORIGIN = re.compile(r"^https?://[^/\s?#]+$")

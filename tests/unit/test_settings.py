@@ -82,3 +82,23 @@ def test_the_test_environment_needs_its_secrets_like_production(tmp_path: Path) 
     with pytest.raises(SettingsError, match="must be set when SHOP_ENV is test"):
         settings.with_secrets()
     assert not (tmp_path / "development-secrets").exists()
+
+
+def test_login_failure_limits_come_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS": "5 per 10 minutes",
+            "SHOP_LOGIN_FAILURES_PER_EMAIL": "50 per hour",
+            "SHOP_LOGIN_FAILURES_PER_ADDRESS": "20 per minute",
+        }
+    )
+    assert settings.login_failures_per_email_and_address == "5 per 10 minutes"
+    assert settings.login_failures_per_email == "50 per hour"
+    assert settings.login_failures_per_address == "20 per minute"
+    settings.validate()
+
+
+def test_a_malformed_login_failure_limit_is_a_clear_error() -> None:
+    settings = Settings.from_env({"SHOP_LOGIN_FAILURES_PER_EMAIL": "lots"})
+    with pytest.raises(SettingsError, match="SHOP_LOGIN_FAILURES_PER_EMAIL must be a limit"):
+        settings.validate()
