@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -12,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from shop.adapters import demo_seed, migrations
-from shop.bootstrap import bootstrap
+from shop.bootstrap import Adapters, bootstrap
 from shop.domain.errors import DomainError
 from shop.entrypoints.app import create_app
 from shop.entrypoints.logging import configure_logging
@@ -21,11 +23,26 @@ from shop.services.accounts import ensure_admin
 from shop.settings import DEVELOPMENT, Settings, SettingsError, normalise_database_url
 
 
-def _settings() -> Settings:
+def _settings(*, with_secrets: bool = False) -> Settings:
+    """The environment's settings, validated (and with their secrets, for the adapters)."""
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        if with_secrets:
+            settings = settings.with_secrets()
+        settings.validate()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    return settings
+
+
+@contextmanager
+def _adapters() -> Iterator[Adapters]:
+    """The adapters a command works with, as the API builds them; closed afterwards."""
+    adapters = bootstrap(_settings(with_secrets=True))
+    try:
+        yield adapters
+    finally:
+        adapters.close()
 
 
 class ShopGroup(click.Group):
@@ -79,9 +96,9 @@ def db_upgrade(revision: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, password: str) -> None:
     """Create the admin EMAIL (or promote that account and set its password)."""
-    adapters = bootstrap(_settings())
     try:
-        user = ensure_admin(adapters.uow, adapters.hasher, email, password)
+        with _adapters() as adapters:
+            user = ensure_admin(adapters.uow, adapters.hasher, email, password)
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")
@@ -105,13 +122,10 @@ def create_admin(email: str, password: str) -> None:
 )
 def seed_demo(product_count: int, variants_per_product: int) -> None:
     """Add a demo catalog: categories, attributes, products and variants. Idempotent."""
-    adapters = bootstrap(_settings())
-    try:
+    with _adapters() as adapters:
         report = demo_seed.seed_demo(
             adapters.engine, adapters.catalog_version, product_count, variants_per_product
         )
-    finally:
-        adapters.close()
     click.echo(f"demo catalog: {report}")
 
 
