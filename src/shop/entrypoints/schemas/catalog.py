@@ -62,7 +62,7 @@ class MoneyString(fields.Decimal):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def money_in(**kwargs: Any) -> fields.Decimal:
+def money_in(example: str = "1299.00", **kwargs: Any) -> fields.Decimal:
     """An amount in a request: 0 to MAX_PRICE with two decimal places at most.
 
     Bounds are checked by validators and only described in the metadata, because apispec
@@ -76,7 +76,7 @@ def money_in(**kwargs: Any) -> fields.Decimal:
             "type": "string",
             "format": "decimal",
             "pattern": MONEY_PATTERN,
-            "example": "1299.00",
+            "example": example,
             "description": f"A decimal string from 0.00 to {MAX_PRICE}.",
         },
         **kwargs,
@@ -166,7 +166,7 @@ class VariantCreateSchema(StrictSchema):
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.String(validate=validate.Length(min=1, max=60)),
         load_default=dict,
-        metadata={"example": {"Color": "Blue", "Memory": "256GB"}},
+        metadata={"example": {"Color": "Black", "Memory": "256GB"}},
     )
     is_active = fields.Boolean(load_default=True)
 
@@ -285,14 +285,15 @@ class ProductQuerySchema(Schema):
     category = fields.String(
         validate=validate.Length(max=MAX_SLUG_LENGTH), metadata={"description": "Category slug."}
     )
-    min_price = money_in()
-    max_price = money_in()
+    # Examples Swagger UI pre-fills: together they match products of the demo catalog.
+    min_price = money_in(example="100.00")
+    max_price = money_in(example="2000.00")
     attr = fields.List(
         fields.String(validate=[validate.Length(max=121), _attr_filter]),
         validate=validate.Length(max=MAX_ATTR_FILTERS),
         metadata={
             "description": "Repeatable Name:Value; one variant must have them all.",
-            "example": ["Color:Blue", "Memory:256GB"],
+            "example": ["Color:Black", "Memory:256GB"],
         },
     )
     in_stock = fields.Boolean(
