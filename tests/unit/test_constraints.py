@@ -64,3 +64,9 @@ def test_the_pinned_gunicorn_has_no_control_socket_option() -> None:
         timeout=60,
     )
     assert "--no-control-socket" in result.stdout
+
+
+def test_scripts_run_installs_the_runtime_only() -> None:
+    run = (ROOT / "scripts/run").read_text()
+    assert 'shop_ensure_installed ""' in run
+    assert "test,dev" not in run
