@@ -61,7 +61,7 @@ class Readiness(MethodView):
             return problem(
                 503,
                 f"Not ready: {', '.join(down)} unavailable.",
-                checks=checks,
+                extensions={"checks": checks},
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         return jsonify(status="ok", checks=checks)
