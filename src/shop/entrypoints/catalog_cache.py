@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from shop.domain.errors import ServiceUnavailable
 from shop.entrypoints.auth import viewer_is_admin
 from shop.entrypoints.context import adapters
-from shop.entrypoints.web.cache_key import canonical_query
+from shop.entrypoints.web.cache_key import CanonicalQuery
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -193,15 +193,17 @@ def _answer(entry: dict[str, Any], public: bool) -> Response:
 def catalog_read(view: F) -> F:
     """Cache a public catalog GET and give every catalog GET an ETag (If-None-Match: 304).
 
-    Put it above flask-smorest's decorators, so a cache hit skips parsing and the database.
+    Put it above flask-smorest's decorators, so a cache hit skips the view and the database
+    (the query is still validated, once, for the key).
     """
+    canonical_query = CanonicalQuery(view)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if viewer_is_admin():
             return _answer_fresh(view, args, kwargs, public=False, key=None)
         cache = _catalog_cache()
-        arguments = canonical_query(view) if cache.enabled else None
+        arguments = canonical_query() if cache.enabled else None
         key = cache.key(arguments) if arguments is not None else None
         if key is not None:
             entry = cache.get(key)
