@@ -27,8 +27,11 @@ from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
 from shop.entrypoints.web import metrics_view
+from shop.entrypoints.web.bearer import CanonicalBearerScheme
+from shop.entrypoints.web.cors import init_cors
 from shop.entrypoints.web.metrics import BacklogCollector
 from shop.entrypoints.web.request_log import init_request_log
+from shop.entrypoints.web.responses import init_responses
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
 
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         JSON_SORT_KEYS=False,
         **_openapi_config(),
     )
+    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
@@ -61,6 +65,8 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         app, BacklogCollector(*operations_stats(adapters)), settings.metrics_token
     )
     register_error_handlers(app)
+    init_cors(app, settings.cors_origins)
+    init_responses(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings)
     init_catalog_cache(app, settings)
