@@ -7,9 +7,9 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/shop
-COPY pyproject.toml setup.cfg README.md ./
+COPY pyproject.toml setup.cfg README.md constraints.txt ./
 COPY src ./src
-RUN /opt/shop/bin/pip install --no-compile .
+RUN /opt/shop/bin/pip install --no-compile -c constraints.txt .
 
 FROM python:3.11-slim
 ENV PATH=/opt/shop/bin:$PATH \

@@ -8,6 +8,7 @@ small bundle of what its use cases and views need.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +25,7 @@ from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.response_cache import InProcessResponseCache
+from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
@@ -121,11 +123,14 @@ class Adapters:
 
     # Every Redis client built for this process (the shared one, the response cache's).
     redis_clients: list[Redis] = field(default_factory=list)
+    state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def close(self) -> None:
         self.engine.dispose()
         for client in self.redis_clients:
             client.close()
+        if self.state is not None:
+            self.state.close()
 
 
 def rate_limit_storage(settings: Settings) -> RateLimitStorage:
@@ -142,6 +147,12 @@ def bootstrap(settings: Settings) -> Adapters:
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
     redis_clients = [] if redis is None else [redis]
+    # Without Redis, the embedded default keeps tokens and carts in a file across restarts.
+    state = (
+        None
+        if redis is not None
+        else StateFile(state_path_beside(settings.database_url, settings.data_dir))
+    )
     uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
@@ -152,14 +163,14 @@ def bootstrap(settings: Settings) -> Adapters:
     return Adapters(
         settings=settings,
         clock=SystemClock(),
-        accounts=_accounts(settings, uow, redis),
+        accounts=_accounts(settings, uow, redis, state),
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings, redis_clients),
         ),
-        cart=_cart(settings, engine, redis, catalog_version),
+        cart=_cart(settings, engine, redis, state, catalog_version),
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
@@ -170,6 +181,7 @@ def bootstrap(settings: Settings) -> Adapters:
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
         redis_clients=redis_clients,
+        state=state,
     )
 
 
@@ -211,15 +223,19 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
 
 
 def _accounts(
-    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None
+    settings: Settings,
+    uow: SqlAlchemyUnitOfWorkFactory,
+    redis: Redis | None,
+    state: StateFile | None,
 ) -> AccountsBundle:
     limits = rate_limit_storage(settings)
     return AccountsBundle(
         uow=uow,
         hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(),
+        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state),
         login_throttle=LimitsLoginThrottle(
             limits_storage(limits.uri, limits.options),
+            settings.login_failures_per_email_and_address,
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
@@ -227,14 +243,18 @@ def _accounts(
 
 
 def _cart(
-    settings: Settings, engine: Engine, redis: Redis | None, version: CatalogVersion
+    settings: Settings,
+    engine: Engine,
+    redis: Redis | None,
+    state: StateFile | None,
+    version: CatalogVersion,
 ) -> CartDependencies:
     """Cart writes check live stock; showing a cart may use a version-keyed copy of the
     variants at most a second old (a catalog write shows at once)."""
     store: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
     )
     live = SqlVariantLookup(engine)
     return CartDependencies(

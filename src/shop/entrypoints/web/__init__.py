@@ -1,1 +1,1 @@
-"""What every HTTP request shares: metrics, request logs, log formats."""
+"""HTTP plumbing every request shares: metrics, request logs, log formats, CORS, bearer parsing."""
