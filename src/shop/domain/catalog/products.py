@@ -187,8 +187,7 @@ class Product:
             raise Conflict(
                 f"Product {self.name!r} was changed by someone else since you opened it "
                 f"(your version {expected}, now {self.version}); reload it and make your "
-                "change again.",
-                current_version=self.version,
+                "change again."
             )
 
     def touch(self, at: datetime) -> None:
