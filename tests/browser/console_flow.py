@@ -123,6 +123,15 @@ def read_audit_log(page: Page, base_url: str) -> None:
     screenshot(page, "audit")
 
 
+def find_customer(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/admin/customers")
+    page.get_by_label("Search").fill(email.split("@")[0])
+    page.get_by_role("button", name="Search customers").click()
+    expect(page.get_by_role("cell", name=email, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Demote to customer")).to_be_visible()
+    screenshot(page, "customers")
+
+
 def sign_out(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/admin")
     screenshot(page, "dashboard")

@@ -22,6 +22,7 @@ def _walk_through(page: Page, base_url: str) -> None:
     flow.search_products(page, base_url)
     flow.adjust_stock(page, base_url, product_id)
     flow.read_audit_log(page, base_url)
+    flow.find_customer(page, base_url, ADMIN)
     flow.sign_out(page, base_url)
 
 

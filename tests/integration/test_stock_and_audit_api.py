@@ -43,6 +43,15 @@ def test_an_adjustment_below_zero_is_409_with_what_is_available(api: Api) -> Non
     assert api.client.get(url, headers=admin).json == []
 
 
+def test_an_adjustment_past_the_largest_stock_is_409(api: Api) -> None:
+    admin = api.admin_headers()
+    variant_id = make_variant(api.adapters, stock=3)
+    url = f"/api/v1/variants/{variant_id}/stock-adjustments"
+    response = api.client.post(url, json={"delta": 2**31 - 1, "reason": "typo"}, headers=admin)
+    assert response.status_code == 409
+    assert response.json["available"] == 3  # type: ignore[index]
+
+
 def test_adjustments_are_validated_and_for_admins_only(api: Api) -> None:
     admin = api.admin_headers()
     variant_id = make_variant(api.adapters)

@@ -98,7 +98,7 @@ class StockLedger(Protocol):
 
     def apply_delta(self, variant_id: int, delta: int) -> int | None:
         """Add `delta` to the stock in one guarded update; the new stock, or None when the
-        variant does not exist or the stock would go below zero (nothing changed then)."""
+        variant does not exist or the stock would leave 0..MAX_INTEGER (nothing changed)."""
         ...
 
     def stock_of(self, variant_id: int) -> int | None: ...

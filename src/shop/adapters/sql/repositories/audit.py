@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from shop.adapters.sql import tables as orm
 from shop.domain.audit import AuditEntry
 from shop.domain.catalog.stock import StockAdjustment
+from shop.domain.limits import MAX_INTEGER
 
 
 class SqlAuditTrail:
@@ -24,9 +25,11 @@ class SqlStockLedger:
 
     def apply_delta(self, variant_id: int, delta: int) -> int | None:
         v = orm.variants
+        # Bounds compared without adding first: stock + delta could overflow the column type.
+        fits = v.c.stock <= MAX_INTEGER - delta if delta > 0 else v.c.stock >= -delta
         statement = (
             update(v)
-            .where(v.c.id == variant_id, v.c.stock + delta >= 0)
+            .where(v.c.id == variant_id, fits)
             .values(stock=v.c.stock + delta)
             .returning(v.c.stock)
         )

@@ -13,9 +13,10 @@ from shop.domain.catalog.stock import MAX_REASON
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.api.catalog.fields import MAX_STOCK
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ProblemSchema, StrictSchema
 from shop.entrypoints.web.auth import api_actor
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.problems import PROBLEM_JSON
 from shop.services.catalog import stock
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock adjustments")
@@ -46,9 +47,22 @@ class StockAdjustmentSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
+class BelowZeroProblemSchema(ProblemSchema):
+    available = fields.Integer(metadata={"description": "The stock now."})
+
+
+BELOW_ZERO = {
+    "schema": BelowZeroProblemSchema,
+    "content_type": PROBLEM_JSON,
+    "description": "The stock would go below zero: `available` is the stock now. Nothing "
+    "was changed.",
+}
+
+
 @blp.route("/variants/<int:variant_id>/stock-adjustments")
 class StockAdjustments(MethodView):
-    @admin_only(blp, 404, 409)
+    @admin_only(blp, 404)
+    @blp.alt_response(409, **BELOW_ZERO)
     @blp.arguments(StockAdjustmentCreateSchema)
     @blp.response(201, StockAdjustmentSchema)
     def post(self, body: dict[str, Any], variant_id: int) -> Any:
