@@ -22,6 +22,7 @@ from shop.adapters.redis_client import make_redis
 from shop.adapters.redis_tokens import RedisTokenStore
 from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.adapters.variant_lookup import SqlVariantLookup
+from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.ports import (
     CartStore,
     CatalogQueries,
@@ -52,6 +53,7 @@ class Adapters:
     carts: CartStore
     variant_lookup: VariantLookup  # live: for cart writes
     cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
+    ordering: Ordering  # checkout, orders and notifications
 
     def check_database(self) -> None:
         ping_database(self.engine)
@@ -61,6 +63,7 @@ class Adapters:
             self.redis.ping()
 
     def close(self) -> None:
+        self.ordering.close()
         self.engine.dispose()
         if self.redis is not None:
             self.redis.close()
@@ -80,6 +83,12 @@ def bootstrap(settings: Settings) -> Adapters:
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
     variant_lookup = SqlVariantLookup(engine)
+    carts: CartStore = (
+        RedisCartStore(redis, settings.cart_ttl)
+        if redis is not None
+        else InMemoryCartStore(settings.cart_ttl)
+    )
+    clock = SystemClock()
     return Adapters(
         settings=settings,
         engine=engine,
@@ -91,15 +100,12 @@ def bootstrap(settings: Settings) -> Adapters:
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
-        clock=SystemClock(),
+        clock=clock,
         redis=redis,
         catalog_version=catalog_version,
         catalog_queries=SqlCatalogQueries(engine, settings.currency),
-        carts=(
-            RedisCartStore(redis, settings.cart_ttl)
-            if redis is not None
-            else InMemoryCartStore(settings.cart_ttl)
-        ),
+        carts=carts,
         variant_lookup=variant_lookup,
         cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
+        ordering=build_ordering(settings, engine, redis, carts, clock),
     )

@@ -54,6 +54,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    mail_from: str = "orders@shop.localhost"
+    outbox_max_attempts: int = 8
 
     @property
     def embedded(self) -> bool:
@@ -89,6 +91,8 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
+            outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
         )
         return settings
 

@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shop.adapters import orm
+from shop.adapters.sql.order_tables import order_lines
 from shop.domain.accounts import User
 from shop.domain.catalog import Attribute, Category, Product, Variant
 
@@ -96,8 +97,8 @@ class SqlProductRepository:
         return _slugs_like(self.session, orm.products, base)
 
     def ever_ordered(self, product_id: int) -> bool:
-        # Orders do not exist yet; the order-lines query lands with them.
-        return False
+        query = select(exists().where(order_lines.c.product_id == product_id))
+        return bool(self.session.scalar(query))
 
 
 class SqlVariantRepository:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Engine, Select, bindparam, select
+from sqlalchemy import Engine, Row, Select, bindparam, select
 
 from shop.adapters import orm
 from shop.domain.cart import VariantSnapshot
@@ -48,28 +48,38 @@ class SqlVariantLookup:
         self._engine = engine
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
-        ids = sorted({i for i in variant_ids if 0 < i <= orm.MAX_INTEGER})
+        ids = valid_ids(variant_ids)
         if not ids:
             return {}
         with self._engine.connect() as connection:
             rows = connection.execute(SNAPSHOTS, {"ids": ids}).all()
-        found: dict[int, VariantSnapshot] = {}
-        attributes: dict[int, list[tuple[str, str]]] = {}
-        for row in rows:
-            if row.id not in found:
-                found[row.id] = VariantSnapshot(
-                    id=row.id,
-                    sku=row.sku,
-                    product_id=row.product_id,
-                    product_name=row.product_name,
-                    price=row.price,
-                    stock=row.stock,
-                    is_active=bool(row.is_active and row.product_is_active),
-                )
-                attributes[row.id] = []
-            if row.attribute is not None:
-                attributes[row.id].append((row.attribute, row.value))
-        return {
-            variant_id: replace(snapshot, attributes=tuple(attributes[variant_id]))
-            for variant_id, snapshot in found.items()
-        }
+        return snapshots(rows)
+
+
+def valid_ids(variant_ids: Iterable[int]) -> list[int]:
+    """Distinct ids an INTEGER column can hold, ascending (others name no variant)."""
+    return sorted({i for i in variant_ids if 0 < i <= orm.MAX_INTEGER})
+
+
+def snapshots(rows: Sequence[Row[Any]]) -> dict[int, VariantSnapshot]:
+    """Snapshots from SNAPSHOTS' rows (one row per variant and attribute)."""
+    found: dict[int, VariantSnapshot] = {}
+    attributes: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        if row.id not in found:
+            found[row.id] = VariantSnapshot(
+                id=row.id,
+                sku=row.sku,
+                product_id=row.product_id,
+                product_name=row.product_name,
+                price=row.price,
+                stock=row.stock,
+                is_active=bool(row.is_active and row.product_is_active),
+            )
+            attributes[row.id] = []
+        if row.attribute is not None:
+            attributes[row.id].append((row.attribute, row.value))
+    return {
+        variant_id: replace(snapshot, attributes=tuple(attributes[variant_id]))
+        for variant_id, snapshot in found.items()
+    }

@@ -23,6 +23,10 @@ from shop.entrypoints.api import (
     products,
     variants,
 )
+from shop.entrypoints.api.checkout import views as checkout
+from shop.entrypoints.api.notifications import views as outbox
+from shop.entrypoints.api.orders import views as orders
+from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
 from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
@@ -70,8 +74,14 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         products.blp,
         variants.blp,
         health.blp,
+        checkout.blp,
+        orders.blp,
+        outbox.blp,
     ):
         api.register_blueprint(blueprint)
+    api.spec.components.security_scheme(
+        "orderToken", {"type": "apiKey", "in": "header", "name": ORDER_TOKEN_HEADER}
+    )
     cart.document_line_limit(api, settings.max_line_quantity)
 
     if settings.admin_email and settings.admin_password:

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from shop.adapters.database import make_engine
 from shop.adapters.orm import metadata
+from shop.adapters.sql import order_tables  # noqa: F401  (registers the order tables)
 
 MIGRATION_LOCK_ID = 7_203_114  # any constant: serialises `shop db upgrade` across hosts
 

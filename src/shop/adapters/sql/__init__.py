@@ -1,0 +1,1 @@
+"""SQL adapters of checkout, orders and notifications."""

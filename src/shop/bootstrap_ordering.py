@@ -1,0 +1,78 @@
+"""Wiring of checkout, orders and notifications: their unit of work, mailer and job dispatch.
+
+On Redis, confirmation emails are RQ jobs (`shop worker`); on the embedded default the same
+delivery code runs in a thread of this process, which also sweeps the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+from sqlalchemy import Engine
+
+from shop.adapters.database import make_session_factory
+from shop.adapters.jobs.inline import InlineJobRunner
+from shop.adapters.jobs.rq_dispatcher import RqOutboxDispatcher
+from shop.adapters.mail.log import LogMailer
+from shop.adapters.mail.smtp import SmtpMailer
+from shop.adapters.sql.unit_of_work import SqlOrderingUnitOfWorkFactory
+from shop.services.checkout.place_order import Checkout
+from shop.services.notifications import outbox
+from shop.services.notifications.ports import Mailer, OutboxDispatcher
+from shop.services.ports import CartStore, Clock
+from shop.settings import Settings
+
+
+@dataclass
+class Ordering:
+    uow: SqlOrderingUnitOfWorkFactory
+    checkout: Checkout
+    delivery: outbox.Delivery
+    inline_jobs: InlineJobRunner | None
+
+    def maintain(self) -> None:
+        outbox.maintain(self.delivery)
+
+    def close(self) -> None:
+        if self.inline_jobs is not None:
+            self.inline_jobs.close()
+
+
+class _LateDispatcher:
+    """Lets the inline runner and the delivery it runs refer to each other."""
+
+    target: OutboxDispatcher | None = None
+
+    def dispatch(self, entry_id: int) -> None:
+        assert self.target is not None
+        self.target.dispatch(entry_id)
+
+
+def build_ordering(
+    settings: Settings, engine: Engine, redis: Redis | None, carts: CartStore, clock: Clock
+) -> Ordering:
+    uow = SqlOrderingUnitOfWorkFactory(make_session_factory(engine))
+    mailer: Mailer = SmtpMailer(settings.smtp_url) if settings.smtp_url else LogMailer()
+    late = _LateDispatcher()
+    delivery = outbox.Delivery(
+        uow=uow,
+        mailer=mailer,
+        dispatcher=late,
+        clock=clock,
+        sender=settings.mail_from,
+        max_attempts=settings.outbox_max_attempts,
+    )
+    inline: InlineJobRunner | None = None
+    if redis is not None:
+        late.target = RqOutboxDispatcher(redis, settings.outbox_max_attempts)
+    else:
+        inline = InlineJobRunner(
+            deliver=lambda entry_id: outbox.deliver(delivery, entry_id),
+            maintain=lambda: outbox.maintain(delivery),
+        )
+        late.target = inline
+    checkout = Checkout(
+        uow=uow, carts=carts, dispatcher=late, clock=clock, currency=settings.currency
+    )
+    return Ordering(uow=uow, checkout=checkout, delivery=delivery, inline_jobs=inline)
