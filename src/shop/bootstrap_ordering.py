@@ -16,6 +16,7 @@ from shop.adapters.jobs.inline import InlineJobRunner
 from shop.adapters.jobs.rq_dispatcher import RqOutboxDispatcher
 from shop.adapters.mail.log import LogMailer
 from shop.adapters.mail.smtp import SmtpMailer
+from shop.adapters.redis_client import make_redis
 from shop.adapters.sql.unit_of_work import SqlOrderingUnitOfWorkFactory
 from shop.services.checkout.place_order import Checkout
 from shop.services.notifications import outbox
@@ -30,6 +31,7 @@ class Ordering:
     checkout: Checkout
     delivery: outbox.Delivery
     inline_jobs: InlineJobRunner | None
+    jobs_redis: Redis | None = None
 
     def maintain(self) -> None:
         outbox.maintain(self.delivery)
@@ -37,6 +39,8 @@ class Ordering:
     def close(self) -> None:
         if self.inline_jobs is not None:
             self.inline_jobs.close()
+        if self.jobs_redis is not None:
+            self.jobs_redis.close()
 
 
 class _LateDispatcher:
@@ -64,8 +68,11 @@ def build_ordering(
         max_attempts=settings.outbox_max_attempts,
     )
     inline: InlineJobRunner | None = None
-    if redis is not None:
-        late.target = RqOutboxDispatcher(redis, settings.outbox_max_attempts)
+    jobs_redis: Redis | None = None
+    if redis is not None and settings.redis_url:
+        # RQ stores pickled jobs: its connection must not decode replies.
+        jobs_redis = make_redis(settings.redis_url, decode_responses=False)
+        late.target = RqOutboxDispatcher(jobs_redis, settings.outbox_max_attempts)
     else:
         inline = InlineJobRunner(
             deliver=lambda entry_id: outbox.deliver(delivery, entry_id),
@@ -75,4 +82,6 @@ def build_ordering(
     checkout = Checkout(
         uow=uow, carts=carts, dispatcher=late, clock=clock, currency=settings.currency
     )
-    return Ordering(uow=uow, checkout=checkout, delivery=delivery, inline_jobs=inline)
+    return Ordering(
+        uow=uow, checkout=checkout, delivery=delivery, inline_jobs=inline, jobs_redis=jobs_redis
+    )
