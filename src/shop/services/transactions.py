@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
 
 from shop.domain.errors import ServiceUnavailable
 
 T = TypeVar("T")
 TRANSACTION_ATTEMPTS = 4
+
+
+class Transaction(Protocol):
+    """A unit of work's lifecycle: leaving the `with` block without `commit()` rolls back."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
 
 
 class TransactionConflict(Exception):

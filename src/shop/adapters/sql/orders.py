@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +24,7 @@ def _order_row(order: Order) -> dict[str, Any]:
         "email": buyer.email,
         "full_name": buyer.full_name,
         "phone": buyer.phone,
-        "address": {
-            "line1": buyer.address.line1,
-            "line2": buyer.address.line2,
-            "city": buyer.address.city,
-            "postal_code": buyer.address.postal_code,
-            "country": buyer.address.country,
-        },
+        "address": asdict(buyer.address),
         "currency": order.currency,
         "subtotal": order.subtotal,
         "total": order.total,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from shop.domain.accounts import User
 from shop.services.notifications.ports import OutboxRepository
 from shop.services.orders.ports import OrderRepository, StockRepository
+from shop.services.transactions import Transaction
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class UserReader(Protocol):
     def get(self, user_id: int) -> User | None: ...
 
 
-class CheckoutUnitOfWork(Protocol):
+class CheckoutUnitOfWork(Transaction, Protocol):
     @property
     def users(self) -> UserReader: ...
 
@@ -63,17 +63,6 @@ class CheckoutUnitOfWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class CheckoutUnitOfWorkFactory(Protocol):

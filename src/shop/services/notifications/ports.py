@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from enum import StrEnum
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from shop.domain.orders.model import Order
+from shop.services.transactions import Transaction
 
 
 class OutboxState(StrEnum):
@@ -71,7 +71,7 @@ class IdempotencyPurger(Protocol):
     def purge(self, created_before: datetime) -> int: ...
 
 
-class NotificationsUnitOfWork(Protocol):
+class NotificationsUnitOfWork(Transaction, Protocol):
     @property
     def outbox(self) -> OutboxRepository: ...
 
@@ -80,17 +80,6 @@ class NotificationsUnitOfWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyPurger: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class NotificationsUnitOfWorkFactory(Protocol):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from shop.domain.cart import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
+from shop.services.transactions import Transaction
 
 
 @dataclass(frozen=True)
@@ -61,23 +61,12 @@ class StockRepository(Protocol):
         ...
 
 
-class OrdersUnitOfWork(Protocol):
+class OrdersUnitOfWork(Transaction, Protocol):
     @property
     def orders(self) -> OrderRepository: ...
 
     @property
     def stock(self) -> StockRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class OrdersUnitOfWorkFactory(Protocol):

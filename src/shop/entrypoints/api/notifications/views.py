@@ -49,7 +49,7 @@ def _row(entry: OutboxEntry) -> dict[str, Any]:
 
 @blp.route("")
 class Outbox(MethodView):
-    @admin_only(blp, 422)
+    @admin_only(blp, 422, 503)
     @blp.arguments(OutboxQuerySchema, location="query")
     @blp.response(200, OutboxEntrySchema(many=True))
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -67,7 +67,7 @@ class Outbox(MethodView):
 
 @blp.route("/<int:entry_id>/retry")
 class OutboxRetry(MethodView):
-    @admin_only(blp, 404)
+    @admin_only(blp, 404, 503)
     @blp.response(202)
     def post(self, entry_id: int) -> None:
         """Put a dead entry back to pending and deliver it again (its attempts start over)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -102,13 +103,7 @@ def present(order: Order) -> dict[str, Any]:
         "email": buyer.email,
         "full_name": buyer.full_name,
         "phone": buyer.phone,
-        "address": {
-            "line1": buyer.address.line1,
-            "line2": buyer.address.line2,
-            "city": buyer.address.city,
-            "postal_code": buyer.address.postal_code,
-            "country": buyer.address.country,
-        },
+        "address": asdict(buyer.address),
         "lines": [
             {
                 "variant_id": line.variant_id,
