@@ -36,6 +36,11 @@ class Ordering:
     def maintain(self) -> None:
         outbox.maintain(self.delivery)
 
+    def start_background_work(self) -> None:
+        """On the embedded default, start this process's job thread (deliveries and sweeps)."""
+        if self.inline_jobs is not None:
+            self.inline_jobs.start()
+
     def close(self) -> None:
         if self.inline_jobs is not None:
             self.inline_jobs.close()

@@ -7,6 +7,7 @@ but the job was never enqueued, (b) the worker is SIGKILLed mid-job, (c) SMTP is
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
+from shop.adapters.jobs.inline import InlineJobRunner
 from shop.adapters.jobs.rq_dispatcher import RqOutboxDispatcher
 from shop.adapters.sql.order_tables import outbox
 from tests.integration.apps import Api, AppFactory
@@ -128,6 +130,24 @@ def test_the_embedded_default_sends_in_process_after_the_commit(
     api = Api.of(make_app("embedded", smtp_url=smtp_sink.url))
     order = place(api)
     smtp_sink.wait_for(1, timeout=15)
+    assert_still_one_each(smtp_sink, [order], settle=1.0)
+
+
+def test_on_the_embedded_default_the_in_process_sweep_delivers_a_lost_job(
+    make_app: AppFactory, smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = Api.of(make_app("embedded", smtp_url=smtp_sink.url))
+    handed_over = InlineJobRunner.dispatch
+
+    def lost_after_the_commit(self: InlineJobRunner, entry_id: int) -> None:
+        if threading.current_thread().name == "shop-inline-jobs":  # the sweep's hand-over
+            handed_over(self, entry_id)
+
+    monkeypatch.setattr(InlineJobRunner, "dispatch", lost_after_the_commit)
+    order = place(api)
+    time.sleep(2)
+    assert smtp_sink.received() == []
+    smtp_sink.wait_for(1, timeout=30)
     assert_still_one_each(smtp_sink, [order], settle=1.0)
 
 

@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
 
     if settings.admin_email and settings.admin_password:
         _ensure_admin(app, settings)
+    app.extensions["shop"].ordering.start_background_work()
     return app
 
 
