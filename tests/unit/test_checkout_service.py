@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shop.adapters.memory_cart import InMemoryCartStore
 from shop.domain.accounts import Role, User
 from shop.domain.cart import CartOwner, VariantSnapshot
-from shop.domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from shop.domain.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from shop.domain.orders.checkout import OutOfStock
 from shop.domain.orders.model import Address, Order
+from shop.domain.orders.status import OrderStatus
 from shop.domain.orders.tokens import token_matches
 from shop.services.checkout import idempotency
 from shop.services.checkout.idempotency import IdempotencyKey
 from shop.services.checkout.place_order import Checkout, Contact, place_order
+from shop.services.orders import manage
 from shop.services.transactions import TransactionConflict
 from tests.unit.ordering_fakes import (
     FakeDispatcher,
@@ -240,3 +252,41 @@ def test_the_fingerprint_ignores_key_order_but_not_values() -> None:
     assert a == idempotency.fingerprint("post", "/x", {"b": {"d": 3, "c": 2}, "a": 1})
     assert a != idempotency.fingerprint("POST", "/x", {"a": 1, "b": {"c": 2, "d": 4}})
     assert a != idempotency.fingerprint("POST", "/y", {"a": 1, "b": {"c": 2, "d": 3}})
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("checkout"), st.dictionaries(st.integers(1, 3), st.integers(1, 4))),
+            st.tuples(st.just("cancel"), st.integers(0, 10)),
+        ),
+        max_size=25,
+    )
+)
+def test_stock_is_never_negative_and_every_unit_is_accounted_for(
+    steps: list[tuple[str, Any]],
+) -> None:
+    uow = FakeOrderingUnitOfWorkFactory()
+    initial = {1: 5, 2: 2, 3: 3}
+    for vid, stock in initial.items():
+        uow.state.variants[vid] = VariantSnapshot(vid, f"S{vid}", vid, "P", Decimal("1.00"), stock)
+    carts = InMemoryCartStore(3600)
+    checkout = Checkout(uow, carts, FakeDispatcher(), FixedClock(), "USD")
+    for n, (action, arg) in enumerate(steps):
+        if action == "checkout":
+            owner = CartOwner.guest(f"{n:043d}")
+            for vid, qty in arg.items():
+                carts.add(owner, vid, qty, 99, create=True)
+            with contextlib.suppress(OutOfStock, ValidationFailed):
+                place_order(checkout, owner, CONTACT, present)
+        elif uow.state.orders:
+            order_id = sorted(uow.state.orders)[arg % len(uow.state.orders)]
+            with contextlib.suppress(InvalidTransition):
+                manage.cancel_order(uow, FixedClock(), manage.Viewer(is_admin=True), order_id)
+        sold = Counter[int]()
+        for order in uow.state.orders.values():
+            if order.status is not OrderStatus.CANCELLED:
+                sold.update(order.quantities)
+        for vid, stock in initial.items():
+            assert uow.state.variants[vid].stock >= 0
+            assert uow.state.variants[vid].stock + sold[vid] == stock
