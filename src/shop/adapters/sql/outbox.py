@@ -54,7 +54,7 @@ class SqlOutboxRepository:
     def mark_sent(self, entry_id: int, now: datetime) -> None:
         self.session.execute(
             update(outbox)
-            .where(outbox.c.id == entry_id)
+            .where(outbox.c.id == entry_id, outbox.c.state == str(OutboxState.PENDING))
             .values(state=str(OutboxState.SENT), sent_at=now, last_error=None)
         )
 
