@@ -22,6 +22,7 @@ from shop.services.notifications.ports import (
     OutboxEntry,
     OutboxState,
 )
+from shop.services.paging import check_window
 from shop.services.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ def maintain(delivery: Delivery) -> None:
 def list_entries(
     uow: NotificationsUnitOfWorkFactory, state: OutboxState | None, page: int, page_size: int
 ) -> tuple[list[OutboxEntry], int]:
+    """A page of entries, newest first; ValidationFailed beyond the first 10,000."""
+    check_window(page, page_size)
     with uow() as work:
         return work.outbox.find(state, page, page_size)
 

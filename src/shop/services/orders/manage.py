@@ -9,6 +9,7 @@ from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.domain.orders.tokens import token_matches
 from shop.services.orders.ports import OrderFilters, OrdersUnitOfWork, OrdersUnitOfWorkFactory
+from shop.services.paging import check_window
 from shop.services.ports import Clock
 from shop.services.transactions import TransactionConflict, with_retries
 
@@ -33,7 +34,11 @@ def may_see(viewer: Viewer, order: Order) -> bool:
 def list_orders(
     uow: OrdersUnitOfWorkFactory, viewer: Viewer, filters: OrderFilters, page: int, page_size: int
 ) -> tuple[list[Order], int]:
-    """A page of orders, newest first: a customer's own, or (for an admin) everybody's."""
+    """A page of orders, newest first: a customer's own, or (for an admin) everybody's.
+
+    Raises ValidationFailed for a page beyond the first 10,000 orders.
+    """
+    check_window(page, page_size)
     if not viewer.is_admin:
         filters = OrderFilters(
             user_id=viewer.user_id if viewer.user_id is not None else -1,
