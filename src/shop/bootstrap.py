@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from redis import Redis
@@ -13,16 +14,20 @@ from shop.adapters.catalog_queries import SqlCatalogQueries
 from shop.adapters.catalog_version import InProcessCatalogVersion, RedisCatalogVersion
 from shop.adapters.clock import SystemClock
 from shop.adapters.database import make_engine, make_session_factory, ping_database
+from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.login_throttle import LimitsLoginThrottle
+from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.memory_cart import InMemoryCartStore
 from shop.adapters.memory_tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis_cart import RedisCartStore
 from shop.adapters.redis_client import make_redis
 from shop.adapters.redis_tokens import RedisTokenStore
+from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.adapters.variant_lookup import SqlVariantLookup
 from shop.bootstrap_ordering import Ordering, build_ordering
+from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.services.ports import (
     CartStore,
     CatalogQueries,
@@ -54,6 +59,7 @@ class Adapters:
     variant_lookup: VariantLookup  # live: for cart writes
     cart_read_lookup: VariantLookup  # a version-keyed copy, at most 1 s old: for cart reads
     ordering: Ordering  # checkout, orders and notifications
+    state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def check_database(self) -> None:
         ping_database(self.engine)
@@ -67,6 +73,8 @@ class Adapters:
         self.engine.dispose()
         if self.redis is not None:
             self.redis.close()
+        if self.state is not None:
+            self.state.close()
 
 
 def limits_storage_uri(settings: Settings) -> str:
@@ -78,7 +86,12 @@ def bootstrap(settings: Settings) -> Adapters:
     orm.start_mappers()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
-    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore()
+    state = (
+        None
+        if redis is not None
+        else StateFile(state_path_beside(settings.database_url, settings.data_dir))
+    )
+    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
@@ -86,7 +99,7 @@ def bootstrap(settings: Settings) -> Adapters:
     carts: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
     )
     clock = SystemClock()
     return Adapters(
@@ -97,6 +110,7 @@ def bootstrap(settings: Settings) -> Adapters:
         tokens=tokens,
         login_throttle=LimitsLoginThrottle(
             limits_storage_uri(settings),
+            settings.login_failures_per_email_and_address,
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
@@ -108,4 +122,13 @@ def bootstrap(settings: Settings) -> Adapters:
         variant_lookup=variant_lookup,
         cart_read_lookup=CachedVariantLookup(variant_lookup, catalog_version),
         ordering=build_ordering(settings, engine, redis, carts, clock),
+        state=state,
     )
+
+
+def operations_stats(adapters: Adapters) -> tuple[JobQueueStats, OutboxStats]:
+    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
+    queues: JobQueueStats = (
+        RqQueueStats(adapters.redis) if adapters.redis is not None else NoJobQueues()
+    )
+    return queues, SqlOutboxStats(adapters.engine)

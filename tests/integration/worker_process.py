@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from tests.integration.gunicorn import REPO_ROOT, TEST_SECRETS
+from tests.support.log_capture import audit_external_log
 
 
 class WorkerProcess:
@@ -60,3 +61,4 @@ def run_worker(env: Mapping[str, str]) -> Iterator[WorkerProcess]:
             yield worker
         finally:
             worker.stop()
+            audit_external_log(worker.log_path.read_text(errors="replace"), "shop worker")

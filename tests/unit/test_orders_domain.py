@@ -56,10 +56,12 @@ def test_out_of_stock_lists_every_short_line() -> None:
     variants = {1: snapshot(1, 1), 2: snapshot(2, 5), 3: snapshot(3, 0)}
     with pytest.raises(OutOfStock) as caught:
         build_order({1: 2, 2: 5, 3: 1}, variants, BUYER, "USD", NOW)
-    assert caught.value.extra["errors"]["lines"] == [
-        {"variant_id": 1, "requested": 2, "available": 1},
-        {"variant_id": 3, "requested": 1, "available": 0},
-    ]
+    assert caught.value.extensions()["errors"] == {
+        "lines": [
+            {"variant_id": 1, "requested": 2, "available": 1},
+            {"variant_id": 3, "requested": 1, "available": 0},
+        ]
+    }
 
 
 def test_a_deleted_variant_is_not_found_and_an_inactive_one_a_conflict() -> None:

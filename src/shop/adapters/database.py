@@ -9,11 +9,14 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.settings import normalise_database_url
+
 CONNECT_TIMEOUT_SECONDS = 2
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine that fails fast when the database is down, so the API can answer 503."""
+    url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)

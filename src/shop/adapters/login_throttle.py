@@ -1,5 +1,12 @@
 """Failed-login limits on the `limits` library (the engine of flask-limiter).
 
+Three counters, so that an attacker at one address cannot lock a user out:
+
+* per account and client address: the short lockout (10 in 15 minutes by default) refuses
+  only that address;
+* per account across all addresses: a much higher ceiling against a distributed guess;
+* per client address across all accounts: one address spraying many accounts.
+
 Storage is Redis when configured, so every API process counts together; memory otherwise.
 """
 
@@ -13,7 +20,9 @@ from limits.strategies import MovingWindowRateLimiter
 
 
 class LimitsLoginThrottle:
-    def __init__(self, storage_uri: str, per_email: str, per_address: str) -> None:
+    def __init__(
+        self, storage_uri: str, per_email_and_address: str, per_email: str, per_address: str
+    ) -> None:
         options = (
             {"socket_connect_timeout": 1, "socket_timeout": 1}
             if storage_uri.startswith("redis")
@@ -21,12 +30,14 @@ class LimitsLoginThrottle:
         )
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
         self._rules: list[tuple[str, RateLimitItem]] = [
+            ("email-address", parse(per_email_and_address)),
             ("email", parse(per_email)),
             ("address", parse(per_address)),
         ]
 
     def _keys(self, email: str, client: str) -> list[tuple[RateLimitItem, str]]:
-        names = {"email": email.strip().lower(), "address": client}
+        account = email.strip().lower()
+        names = {"email-address": f"{account}|{client}", "email": account, "address": client}
         return [(limit, f"login-failures:{kind}:{names[kind]}") for kind, limit in self._rules]
 
     def retry_after(self, email: str, client: str) -> int:

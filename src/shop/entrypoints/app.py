@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop.bootstrap import Adapters, bootstrap, limits_storage_uri
+from shop.bootstrap import Adapters, bootstrap, limits_storage_uri, operations_stats
 from shop.entrypoints import auth
 from shop.entrypoints.api import (
     ShopApi,
@@ -30,6 +30,12 @@ from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
 from shop.entrypoints.catalog_cache import init_catalog_cache
 from shop.entrypoints.converters import IdConverter
 from shop.entrypoints.problems import register_error_handlers
+from shop.entrypoints.web import metrics_view
+from shop.entrypoints.web.bearer import CanonicalBearerScheme
+from shop.entrypoints.web.cors import init_cors
+from shop.entrypoints.web.metrics import BacklogCollector
+from shop.entrypoints.web.request_log import init_request_log
+from shop.entrypoints.web.responses import init_responses
 from shop.services.accounts import ensure_admin
 from shop.settings import Settings
 
@@ -52,12 +58,19 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         JSON_SORT_KEYS=False,
         **_openapi_config(),
     )
+    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
         )
-    app.extensions["shop"] = adapters or bootstrap(settings)
+    app.extensions["shop"] = adapters = adapters or bootstrap(settings)
+    init_request_log(app)
+    metrics_view.init_metrics(
+        app, BacklogCollector(*operations_stats(adapters)), settings.metrics_token
+    )
     register_error_handlers(app)
+    init_cors(app, settings.cors_origins)
+    init_responses(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings)
     init_catalog_cache(app, settings)
@@ -77,6 +90,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         checkout.blp,
         orders.blp,
         outbox.blp,
+        metrics_view.blp,
     ):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(

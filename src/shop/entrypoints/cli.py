@@ -4,27 +4,74 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
+from redis.exceptions import RedisError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from shop.adapters import demo_seed, migrations
-from shop.bootstrap import bootstrap
+from shop.bootstrap import Adapters, bootstrap
 from shop.domain.errors import DomainError
 from shop.entrypoints.app import create_app
 from shop.entrypoints.logging import configure_logging
 from shop.entrypoints.worker import run_worker
 from shop.services.accounts import ensure_admin
-from shop.settings import DEVELOPMENT, Settings, SettingsError
+from shop.settings import DEVELOPMENT, Settings, SettingsError, normalise_database_url
 
 
-def _settings() -> Settings:
+def _settings(*, with_secrets: bool = False) -> Settings:
+    """The environment's settings, validated (and with their secrets, for the adapters)."""
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        if with_secrets:
+            settings = settings.with_secrets()
+        settings.validate()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    return settings
 
 
-@click.group()
+@contextmanager
+def _adapters() -> Iterator[Adapters]:
+    """The adapters a command works with, as the API builds them; closed afterwards."""
+    adapters = bootstrap(_settings(with_secrets=True))
+    try:
+        yield adapters
+    finally:
+        adapters.close()
+
+
+class ShopGroup(click.Group):
+    """Turns an unusable database or Redis into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise click.ClickException(_database_problem(exc)) from None
+        except RedisError as exc:
+            raise click.ClickException(f"Redis cannot be used: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _database_problem(exc: BaseException) -> str:
+    raw = os.environ.get("DATABASE_URL", "")
+    try:
+        where = make_url(normalise_database_url(raw)).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        where = "DATABASE_URL" if raw else "the database"
+    return f"cannot use the database at {where}: {_first_line(exc)}"
+
+
+@click.group(cls=ShopGroup)
 def main() -> None:
     """Shop: an e-commerce REST API."""
     configure_logging()
@@ -49,9 +96,9 @@ def db_upgrade(revision: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, password: str) -> None:
     """Create the admin EMAIL (or promote that account and set its password)."""
-    adapters = bootstrap(_settings())
     try:
-        user = ensure_admin(adapters.uow, adapters.hasher, email, password)
+        with _adapters() as adapters:
+            user = ensure_admin(adapters.uow, adapters.hasher, email, password)
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")
@@ -75,13 +122,10 @@ def create_admin(email: str, password: str) -> None:
 )
 def seed_demo(product_count: int, variants_per_product: int) -> None:
     """Add a demo catalog: categories, attributes, products and variants. Idempotent."""
-    adapters = bootstrap(_settings())
-    try:
+    with _adapters() as adapters:
         report = demo_seed.seed_demo(
             adapters.engine, adapters.catalog_version, product_count, variants_per_product
         )
-    finally:
-        adapters.close()
     click.echo(f"demo catalog: {report}")
 
 

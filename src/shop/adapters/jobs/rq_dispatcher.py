@@ -7,9 +7,10 @@ from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
+from shop.adapters.jobs import JOB_QUEUES
 from shop.services.notifications.outbox import retry_delay
 
-EMAIL_QUEUE = "emails"
+EMAIL_QUEUE = JOB_QUEUES[0]
 DELIVER_JOB = "shop.entrypoints.worker.jobs.deliver_outbox_entry"
 JOB_TIMEOUT_SECONDS = 15  # an SMTP exchange times out after 10 s
 FINISHED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}

@@ -1,1 +1,1 @@
-"""SQL adapters of checkout, orders and notifications."""
+"""SQL adapters: checkout, orders, notifications, and the outbox backlog."""

@@ -23,17 +23,22 @@ class OutOfStock(Conflict):
 
     title = "Insufficient stock"
 
-    def __init__(self, lines: Iterable[ShortLine]) -> None:
+    def __init__(
+        self,
+        detail: str = "Some lines of the cart ask for more than is in stock.",
+        *,
+        lines: Iterable[ShortLine] = (),
+    ) -> None:
+        super().__init__(detail)
         self.lines = tuple(lines)
-        super().__init__(
-            "Some lines of the cart ask for more than is in stock.",
-            errors={
-                "lines": [
-                    {"variant_id": s.variant_id, "requested": s.requested, "available": s.available}
-                    for s in self.lines
-                ]
-            },
-        )
+
+    def extensions(self) -> dict[str, object]:
+        """`errors.lines`: `{variant_id, requested, available}` for every short line."""
+        lines = [
+            {"variant_id": s.variant_id, "requested": s.requested, "available": s.available}
+            for s in self.lines
+        ]
+        return {**super().extensions(), "errors": {"lines": lines}}
 
 
 class VariantGone(NotFound):
@@ -71,17 +76,17 @@ def build_order(
         raise ValidationFailed({"cart": ["The cart is empty."]}, "The cart is empty.")
     gone = [vid for vid in wanted if vid not in variants]
     if gone:
-        raise VariantGone(f"Variant {gone[0]} no longer exists.", variant_ids=gone)
+        raise VariantGone(f"Variant {gone[0]} no longer exists.")
     inactive = [vid for vid in wanted if not variants[vid].is_active]
     if inactive:
-        raise VariantInactive(f"Variant {inactive[0]} is no longer for sale.", variant_ids=inactive)
+        raise VariantInactive(f"Variant {inactive[0]} is no longer for sale.")
     short = [
         ShortLine(vid, qty, max(variants[vid].stock, 0))
         for vid, qty in wanted.items()
         if variants[vid].stock < qty
     ]
     if short:
-        raise OutOfStock(short)
+        raise OutOfStock(lines=short)
     lines = tuple(_line(variants[vid], qty) for vid, qty in sorted(wanted.items()))
     return Order(buyer=buyer, lines=lines, currency=currency, created_at=now, updated_at=now)
 

@@ -31,10 +31,9 @@ ADMIN_CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.PAID})
 def check_move(current: OrderStatus, target: OrderStatus) -> None:
     """Raise InvalidTransition unless `current -> target` is an allowed move."""
     if target not in ALLOWED_MOVES[current]:
+        allowed = ", ".join(sorted(ALLOWED_MOVES[current])) or "nothing"
         raise InvalidTransition(
-            f"An order cannot move from {current} to {target}.",
-            current_status=str(current),
-            allowed=sorted(str(s) for s in ALLOWED_MOVES[current]),
+            f"An order cannot move from {current} to {target}; from {current}: {allowed}."
         )
 
 
@@ -43,6 +42,4 @@ def check_cancel(current: OrderStatus, *, by_admin: bool) -> None:
     allowed = ADMIN_CANCELLABLE if by_admin else CUSTOMER_CANCELLABLE
     if current not in allowed:
         who = "an administrator" if by_admin else "its customer"
-        raise InvalidTransition(
-            f"A {current} order cannot be cancelled by {who}.", current_status=str(current)
-        )
+        raise InvalidTransition(f"A {current} order cannot be cancelled by {who}.")

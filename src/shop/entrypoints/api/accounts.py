@@ -7,11 +7,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
-from flask_smorest import Blueprint
 
 from shop.domain.errors import NotFound, Unauthorized
 from shop.entrypoints import auth
-from shop.entrypoints.api import BEARER
+from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.cart import CART_TOKEN_PARAMETER, merge_guest_cart_at_login
 from shop.entrypoints.context import adapters, client_address
 from shop.entrypoints.schemas.accounts import (

@@ -12,13 +12,12 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from shop.bootstrap import Adapters
 from shop.domain.accounts import User
 from shop.domain.cart import Adjustment, CartOwner
 from shop.entrypoints import auth
-from shop.entrypoints.api import BEARER, ShopApi
+from shop.entrypoints.api import BEARER, Blueprint, ShopApi
 from shop.entrypoints.context import adapters
 from shop.entrypoints.problems import PROBLEM_JSON
 from shop.entrypoints.schemas.cart import (
@@ -33,6 +32,7 @@ from shop.entrypoints.schemas.cart import (
     SetItemSchema,
 )
 from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.web.arguments import check_text
 from shop.services import cart
 from shop.services.cart import CartRules, CartView
 
@@ -235,6 +235,7 @@ def merge_guest_cart_at_login(user: User) -> None:
     The login response stays as API.md has it (tokens only); GET /cart shows the result.
     """
     token = request.headers.get(CART_TOKEN_HEADER)
+    check_text(CART_TOKEN_HEADER, token)
     if token and user.id is not None:
         a = adapters()
         cart.merge_carts(a.carts, a.variant_lookup, _rules(a), user.id, token)

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from shop.entrypoints.api import Blueprint
 from shop.entrypoints.context import adapters
 from shop.entrypoints.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
 from shop.entrypoints.schemas.common import ProblemSchema
@@ -61,7 +61,7 @@ class Readiness(MethodView):
             return problem(
                 503,
                 f"Not ready: {', '.join(down)} unavailable.",
-                checks=checks,
+                extensions={"checks": checks},
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         return jsonify(status="ok", checks=checks)

@@ -10,19 +10,20 @@ from shop.services.notifications import outbox
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
+_settings: Settings | None = None
 _adapters: Adapters | None = None
 
 
-def configure(adapters: Adapters) -> None:
-    """Use these adapters for every job of this process (`shop worker` sets them at start)."""
-    global _adapters
-    _adapters = adapters
+def configure(settings: Settings) -> None:
+    """Wire this process's jobs from `settings` (when the first one needs them)."""
+    global _settings
+    _settings = settings
 
 
 def _ordering() -> Ordering:
-    if _adapters is None:  # a plain `rq worker` process: wire from the environment
-        configure(bootstrap(Settings.from_env()))
-    assert _adapters is not None
+    global _adapters
+    if _adapters is None:  # built once per process; a plain `rq worker` reads the environment
+        _adapters = bootstrap(_settings or Settings.from_env())
     return _adapters.ordering
 
 
