@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from shop.domain.accounts import User
 from shop.domain.cart import AddResult, CartOwner, MergeResult, VariantSnapshot
 from shop.domain.catalog import Attribute, Category, Product, Variant
+from shop.services.transactions import Transaction
 
 
 class Clock(Protocol):
@@ -84,7 +84,7 @@ class VariantRepository(Protocol):
     def sku_taken(self, sku: str, except_id: int | None = None) -> bool: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(Transaction, Protocol):
     """One business transaction: everything commits together or nothing does.
 
     Leaving the `with` block without `commit()` rolls back.
@@ -95,17 +95,6 @@ class UnitOfWork(Protocol):
     attributes: AttributeRepository
     products: ProductRepository
     variants: VariantRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
 
