@@ -26,7 +26,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.servers import PostgresServer, find_pg_bindir  # noqa: E402
+from tests.support.servers import PostgresServer, find_pg_bindir  # noqa: E402
 
 from bench.harness import (  # noqa: E402
     LOOPBACK,
@@ -124,7 +124,7 @@ def statements_per_checkout(env: dict[str, str]) -> int:
     code = (
         "import json,os,sys\n"
         "from sqlalchemy import event\n"
-        "from shop.entrypoints.app import create_app\n"
+        "from shop.entrypoints.web.app import create_app\n"
         "app=create_app(); c=app.test_client(); a=app.extensions['shop']\n"
         "t=None\n"
         "for v in (1,2,3):\n"

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from tests.servers import PostgresServer, RedisServer, start_postgres, start_redis
+from tests.support.servers import PostgresServer, RedisServer, start_postgres, start_redis
 
 LOOPBACK = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def stop_on_signals() -> None:
 
     SIGINT raises KeyboardInterrupt even where the shell that started us ignores it (a
     background job): the bench is interactive, Ctrl-C or `kill -INT` must stop it cleanly.
-    Installed before tests.servers starts anything, so its own handler, which would skip our
+    Installed before tests.support.servers starts anything, so its own handler, which would skip our
     `finally` blocks, is not installed.
     """
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -168,7 +168,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def backing_services() -> Iterator[tuple[PostgresServer, RedisServer]]:
-    """A private PostgreSQL and Redis (tests/servers.py), stopped at the end."""
+    """A private PostgreSQL and Redis (tests/support/servers.py), stopped at the end."""
     log("starting a private PostgreSQL and Redis")
     with start_postgres() as pg, start_redis() as redis:
         yield pg, redis

@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_request.py "/api/v1/products?page_size=20" --no-cache
     .venv/bin/python bench/profile_request.py /api/v1/cart --cart
 
-Starts a private PostgreSQL and Redis (tests/servers.py), seeds the demo catalog, and times
+Starts a private PostgreSQL and Redis (tests/support/servers.py), seeds the demo catalog, and times
 the path through Flask's test client (no HTTP server: this isolates the app's own cost);
 prints the mean time per request next to /healthz's, then the top functions.
 """
@@ -24,10 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import start_postgres, start_redis  # noqa: E402
+from tests.support.servers import start_postgres, start_redis  # noqa: E402
 
-from shop.adapters import migrations  # noqa: E402
-from shop.entrypoints.app import create_app  # noqa: E402
+from shop.adapters.sql import migrations  # noqa: E402
+from shop.entrypoints.web.app import create_app  # noqa: E402
 from shop.settings import TEST, Settings  # noqa: E402
 
 

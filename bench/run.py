@@ -1,6 +1,6 @@
 """One command for the HTTP benchmark: bench/run [--quick] [--scenarios a,b] [...].
 
-Starts a private PostgreSQL and Redis (tests/servers.py), migrates, seeds the demo catalog,
+Starts a private PostgreSQL and Redis (tests/support/servers.py), migrates, seeds the demo catalog,
 then serves the shop with gunicorn twice (catalog cache on, then SHOP_CACHE_ENABLED=0) and
 bench/hello_app.py once (the ceiling), drives each scenario with wrk on 127.0.0.1, prints
 a table (req/s, p50, p99, ratio to the hello-world ceiling of this run, target) and writes

@@ -80,6 +80,7 @@ def measure_with_cpu(recipes: ShopScenarios, name: str, load: LoadConfig) -> Out
     log(f"{name}: {result.rps:.0f} req/s, {spent:.1f} CPU s in the server")
     return outcome
 
+
 SCENARIOS = ("list_cached", "detail_cached", "cart_get", "cart_add")
 TARGET = {"list_cached": 1.7, "detail_cached": 1.7, "cart_get": 1.7}
 WORKER_COUNTS = (1, 2)

@@ -10,7 +10,7 @@
 #   shop_ensure_installed [EXTRAS] shop_install_project, unless setup.cfg, pyproject.toml,
 #                                 constraints.txt and EXTRAS are unchanged since the last install.
 #
-# The PostgreSQL and redis-server lookups mirror tests/servers.py (SHOP_PG_BINDIR,
+# The PostgreSQL and redis-server lookups mirror tests/support/servers.py (SHOP_PG_BINDIR,
 # pg_config --bindir, /usr/lib/postgresql/*/bin, PATH; SHOP_REDIS_SERVER, PATH).
 
 SHOP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,7 +38,7 @@ shop_has_pg_binaries() {
     [[ -x "$1/initdb" && -x "$1/pg_ctl" && -x "$1/postgres" ]]
 }
 
-# shop_pg_bindir: print the PostgreSQL bin directory tests/servers.py will use; fail if none.
+# shop_pg_bindir: print the PostgreSQL bin directory tests/support/servers.py will use; fail if none.
 shop_pg_bindir() {
     local dir initdb
     if [[ -n "${SHOP_PG_BINDIR:-}" ]]; then

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlalchemy import Engine
 
-from shop.adapters.database import make_session_factory
 from shop.adapters.jobs.inline import InlineJobRunner
 from shop.adapters.jobs.rq_dispatcher import RqOutboxDispatcher
 from shop.adapters.mail.log import LogMailer
 from shop.adapters.mail.smtp import SmtpMailer
-from shop.adapters.redis_client import make_redis
-from shop.adapters.sql.unit_of_work import SqlOrderingUnitOfWorkFactory
+from shop.adapters.redis.client import make_redis
+from shop.adapters.sql.engine import make_session_factory
+from shop.adapters.sql.ordering_unit_of_work import SqlOrderingUnitOfWorkFactory
+from shop.services.cart.ports import CartStore
 from shop.services.checkout.place_order import Checkout
+from shop.services.common import Clock
 from shop.services.notifications import outbox
 from shop.services.notifications.ports import Mailer, OutboxDispatcher
-from shop.services.ports import CartStore, Clock
 from shop.settings import Settings
 
 

@@ -138,7 +138,9 @@ class Settings:
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
         )
-        limits = {f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)}
+        limits: dict[str, Any] = {
+            f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
+        }
         return replace(settings, **limits)
 
     def with_secrets(self) -> Settings:
@@ -191,6 +193,8 @@ def log_format_from_env(env: Mapping[str, str]) -> str:
     if raw not in {"json", "text"}:
         raise SettingsError(f"SHOP_LOG_FORMAT must be json or text, not {raw!r}")
     return raw
+
+
 def _check_limit(name: str, value: str) -> None:
     try:
         parse_limit(value)

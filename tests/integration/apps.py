@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from redis import Redis
 from sqlalchemy import create_engine, text
 
-from shop.adapters import migrations
-from shop.adapters.orm import metadata
+from shop.adapters.sql import migrations
+from shop.adapters.sql.tables import metadata
 from shop.bootstrap import Adapters
-from shop.entrypoints.app import create_app
-from shop.services.accounts import ensure_admin
+from shop.entrypoints.web.app import create_app
+from shop.services.accounts.registration import ensure_admin
 from shop.settings import TEST, Settings
 
 BACKENDS = ("embedded", "postgres")
@@ -154,7 +154,8 @@ class Api:
 
     def admin_headers(self) -> dict[str, str]:
         email = self.new_email("admin")
-        ensure_admin(self.adapters.uow, self.adapters.hasher, email, PASSWORD)
+        a = self.adapters
+        ensure_admin(a.accounts.uow, a.accounts.hasher, a.clock, email, PASSWORD)
         return bearer(self.login(email)["access_token"])
 
 

@@ -1,4 +1,4 @@
-"""Server fixtures for the integration tests: real PostgreSQL and Redis (see tests/servers.py).
+"""Server fixtures for the integration tests: real PostgreSQL and Redis (tests/support/servers.py).
 
 The servers are session-scoped and lazy: one starts the first time a test or fixture asks for
 it and is stopped when the session ends, so a run that selects no integration test starts
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.smtp_sink import SmtpSink
-from tests.servers import PostgresServer, RedisServer, start_postgres, start_redis
+from tests.support.servers import PostgresServer, RedisServer, start_postgres, start_redis
+from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,10 @@ import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 
-from shop.adapters.unit_of_work import SqlAlchemyUnitOfWork
+from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from shop.bootstrap import Adapters
-from shop.domain.catalog import Attribute, AttributeValue, Category, Product, Variant
+from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.taxonomy import Attribute, AttributeValue, Category
 
 _serial = itertools.count(1)
 
@@ -36,7 +37,7 @@ def make_variant(
     Attributes and values named in `attributes` are created when they do not exist yet.
     """
     n = next(_serial)
-    with adapters.uow() as uow:
+    with adapters.catalog.uow() as uow:
         category = Category(name=f"Category {n}", slug=f"category-{n}")
         uow.categories.add(category)
         values = [_attribute_value(uow, name, value) for name, value in (attributes or {}).items()]
@@ -47,6 +48,7 @@ def make_variant(
             slug=f"product-{n}",
             category_id=category.id,
             is_active=product_active,
+            created_at=adapters.clock.now(),
         )
         variant = Variant(
             sku=sku or f"SKU-{n}",
@@ -54,6 +56,7 @@ def make_variant(
             stock=stock,
             attribute_values=values,
             is_active=active,
+            created_at=adapters.clock.now(),
         )
         product.add_variant(variant)
         uow.products.add(product)
@@ -76,18 +79,18 @@ def set_variant(
     """Change a variant's columns (price, stock, is_active) as an admin would (a catalog
     write, which bumps the catalog version), or, with `as_catalog_write=False`, as an order
     moves stock (no bump)."""
-    with adapters.uow() as uow:
+    with adapters.catalog.uow() as uow:
         variant = uow.variants.get(variant_id)
         assert variant is not None, variant_id
         for name, value in changes.items():
             setattr(variant, name, value)
         uow.commit()
     if as_catalog_write:
-        adapters.catalog_version.bump()
+        adapters.catalog.version.bump()
 
 
 def set_product_active(adapters: Adapters, variant_id: int, active: bool) -> None:
-    with adapters.uow() as uow:
+    with adapters.catalog.uow() as uow:
         variant = uow.variants.get(variant_id)
         assert variant is not None
         assert variant.product_id is not None
@@ -95,11 +98,11 @@ def set_product_active(adapters: Adapters, variant_id: int, active: bool) -> Non
         assert product is not None
         product.is_active = active
         uow.commit()
-    adapters.catalog_version.bump()
+    adapters.catalog.version.bump()
 
 
 def delete_variant(adapters: Adapters, variant_id: int) -> None:
-    with adapters.uow() as uow:
+    with adapters.catalog.uow() as uow:
         variant = uow.variants.get(variant_id)
         assert variant is not None
         assert variant.product_id is not None
@@ -107,4 +110,4 @@ def delete_variant(adapters: Adapters, variant_id: int) -> None:
         assert product is not None
         uow.products.delete(product)
         uow.commit()
-    adapters.catalog_version.bump()
+    adapters.catalog.version.bump()

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from shop.adapters.cached_variant_lookup import STOCK_STALENESS_SECONDS
-from shop.domain.cart import new_guest_token
+from shop.adapters.memory.cached_variant_lookup import STOCK_STALENESS_SECONDS
+from shop.domain.cart.cart import new_guest_token
 from tests.integration.apps import PASSWORD, Api, AppFactory, bearer
 from tests.integration.factories import (
     delete_variant,

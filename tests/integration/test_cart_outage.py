@@ -13,7 +13,7 @@ from redis import Redis
 
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
-from tests.servers import RedisServer
+from tests.support.servers import RedisServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 

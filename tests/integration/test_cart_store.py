@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from redis import Redis
 
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.adapters.redis_cart import RedisCartStore
-from shop.adapters.redis_client import make_redis
-from shop.domain.cart import Cart, CartOwner, MergedLine, MergeResult, new_guest_token
-from shop.services.ports import CartStore
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.adapters.redis.cart_store import RedisCartStore
+from shop.adapters.redis.client import make_redis
+from shop.domain.cart.cart import Cart, CartOwner, MergedLine, new_guest_token
+from shop.services.cart.ports import CartStore, MergeResult
 
 pytestmark = pytest.mark.timeout(120)
 

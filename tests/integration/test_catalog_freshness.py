@@ -9,13 +9,13 @@ import time
 import pytest
 from sqlalchemy import update
 
-from shop.adapters import orm
-from shop.adapters.catalog_version import RedisCatalogVersion
-from shop.adapters.redis_client import make_redis
+from shop.adapters.redis.catalog_version import RedisCatalogVersion
+from shop.adapters.redis.client import make_redis
+from shop.adapters.sql import tables as orm
 from tests.integration.apps import Api, AppFactory
 from tests.integration.catalog_data import build_sample
 from tests.integration.statement_count import statements
-from tests.servers import RedisServer
+from tests.support.servers import RedisServer
 
 
 def _api(make_app: AppFactory, backend: str, **settings: object) -> Api:

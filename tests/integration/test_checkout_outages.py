@@ -14,7 +14,7 @@ from tests.integration.test_outages import (  # noqa: F401 (the fixture)
     own_postgres,
     timed,
 )
-from tests.servers import PostgresServer, RedisServer
+from tests.support.servers import PostgresServer, RedisServer
 
 
 def counts(api: Api) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from shop import bootstrap as composition
 from shop.bootstrap import Adapters
-from shop.entrypoints import cli
+from shop.entrypoints.cli import main as cli
 from shop.settings import Settings
 
 

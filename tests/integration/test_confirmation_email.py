@@ -21,8 +21,8 @@ from shop.adapters.sql.order_tables import outbox
 from tests.integration.apps import Api, AppFactory
 from tests.integration.checkout_support import BODY, guest_cart
 from tests.integration.factories import make_variant
-from tests.integration.smtp_sink import SmtpSink
 from tests.integration.worker_process import run_worker
+from tests.support.smtp_sink import SmtpSink
 
 RECOVERY_SECONDS = 150  # RQ notices a killed worker's job within about 75 s
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from shop.adapters import migrations
-from shop.adapters.database import make_engine, ping_database
+from shop.adapters.sql import migrations
+from shop.adapters.sql.engine import make_engine, ping_database
 from tests.integration.apps import AppFactory
 from tests.integration.shop_command import shop
 

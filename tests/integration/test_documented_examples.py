@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shop.adapters.demo_seed import DEFAULT_PRODUCTS, DEFAULT_VARIANTS_PER_PRODUCT, seed_demo
+from shop.adapters.sql.demo_seed import DEFAULT_PRODUCTS, DEFAULT_VARIANTS_PER_PRODUCT, seed_demo
 from tests.integration.apps import Api
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -19,7 +19,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def demo(api: Api) -> Api:
     seed_demo(
         api.adapters.engine,
-        api.adapters.catalog_version,
+        api.adapters.catalog.version,
         DEFAULT_PRODUCTS,
         DEFAULT_VARIANTS_PER_PRODUCT,
     )

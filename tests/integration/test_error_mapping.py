@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 
 from shop.domain import errors
-from shop.entrypoints.problems import handle_domain_error, status_of
+from shop.entrypoints.web.problems import handle_domain_error, status_of
+from shop.services.common import ServiceUnavailable
 from tests.integration.apps import AppFactory
 
 STANDARD = {"type", "title", "status", "detail"}
@@ -25,7 +26,7 @@ def _every_subclass(kind: type[errors.DomainError]) -> list[type[errors.DomainEr
 def _example(kind: type[errors.DomainError]) -> errors.DomainError:
     if issubclass(kind, errors.ValidationFailed):
         return kind({"field": ["bad"]})
-    if issubclass(kind, errors.ServiceUnavailable):
+    if issubclass(kind, ServiceUnavailable):
         return kind("database")
     if issubclass(kind, errors.RateLimited):
         return kind("slow down", 3)

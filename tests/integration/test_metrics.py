@@ -13,8 +13,8 @@ from shop.adapters.sql.order_tables import outbox
 from shop.entrypoints.web import metrics
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
-from tests.servers import RedisServer
 from tests.support.log_capture import find_leaks
+from tests.support.servers import RedisServer
 
 
 def scrape(api: Api, headers: dict[str, str] | None = None) -> dict[tuple[str, tuple], float]:
@@ -43,9 +43,11 @@ def test_requests_are_counted_by_route_template_and_status(api: Api) -> None:
 
     route = "/api/v1/variants/{variant_id}"
     ok = {"method": "GET", "route": route, "status": "200"}
-    assert value(after, "shop_http_requests_total", **ok) - value(
-        before, "shop_http_requests_total", **ok
-    ) == 3
+    assert (
+        value(after, "shop_http_requests_total", **ok)
+        - value(before, "shop_http_requests_total", **ok)
+        == 3
+    )
     missing = {"method": "GET", "route": route, "status": "404"}
     assert value(after, "shop_http_requests_total", **missing) >= 1
     unmatched = {"method": "GET", "route": "unmatched", "status": "404"}
@@ -55,7 +57,7 @@ def test_requests_are_counted_by_route_template_and_status(api: Api) -> None:
     )
     assert count == 3
     raw = api.client.get("/metrics").get_data(as_text=True)
-    assert f"/api/v1/variants/{variant_id}\"" not in raw  # never the raw path
+    assert f'/api/v1/variants/{variant_id}"' not in raw  # never the raw path
     assert find_leaks(raw) == []
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from shop.adapters import migrations
-from shop.adapters.orm import metadata
-from tests.servers import PostgresServer
+from shop.adapters.sql import migrations
+from shop.adapters.sql.tables import metadata
+from tests.support.servers import PostgresServer
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from shop.services.transactions import TransactionConflict
+from shop.services.common import TransactionConflict
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
 

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from shop.adapters import migrations
+from shop.adapters.sql import migrations
 from tests.integration.apps import PASSWORD, Api, AppFactory, bearer
-from tests.servers import PostgresServer, RedisServer, start_postgres
+from tests.support.servers import PostgresServer, RedisServer, start_postgres
 
 QUICK = 2.5  # seconds: 503 must come well before a client or load balancer gives up
 

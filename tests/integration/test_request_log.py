@@ -11,8 +11,8 @@ import pytest
 from shop.entrypoints.web.log_format import JsonFormatter
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
-from tests.servers import RedisServer
 from tests.support.log_capture import find_leaks
+from tests.support.servers import RedisServer
 
 
 class Lines(logging.Handler):

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from shop.adapters import orm
-from shop.adapters.demo_seed import seed_demo
-from shop.entrypoints.cli import main
+from shop.adapters.sql import tables as orm
+from shop.adapters.sql.demo_seed import seed_demo
+from shop.entrypoints.cli.main import main
 from tests.integration.apps import Api, AppFactory
 
 
@@ -31,7 +31,7 @@ def _counts(api: Api) -> dict[str, int]:
 
 
 def test_the_demo_catalog_is_believable_and_seeding_twice_changes_nothing(api: Api) -> None:
-    first = seed_demo(api.adapters.engine, api.adapters.catalog_version)
+    first = seed_demo(api.adapters.engine, api.adapters.catalog.version)
     counts = _counts(api)
     assert counts["categories"] >= 5
     assert counts["products"] >= 50
@@ -39,7 +39,7 @@ def test_the_demo_catalog_is_believable_and_seeding_twice_changes_nothing(api: A
     assert counts["attribute_values"] >= 20
     assert first.products == counts["products"]
 
-    again = seed_demo(api.adapters.engine, api.adapters.catalog_version)
+    again = seed_demo(api.adapters.engine, api.adapters.catalog.version)
     assert (again.products, again.variants, again.categories) == (0, 0, 0)
     assert _counts(api) == counts
 
@@ -55,8 +55,8 @@ def test_the_demo_catalog_is_believable_and_seeding_twice_changes_nothing(api: A
 
 
 def test_a_larger_run_adds_only_the_missing_products(api: Api) -> None:
-    seed_demo(api.adapters.engine, api.adapters.catalog_version, 60, 3)
-    report = seed_demo(api.adapters.engine, api.adapters.catalog_version, 500, 4)
+    seed_demo(api.adapters.engine, api.adapters.catalog.version, 60, 3)
+    report = seed_demo(api.adapters.engine, api.adapters.catalog.version, 500, 4)
     assert report.products == 440
     counts = _counts(api)
     assert counts["products"] == 500
@@ -68,7 +68,7 @@ def test_a_larger_run_adds_only_the_missing_products(api: Api) -> None:
 
 def test_seeding_makes_cached_reads_show_the_new_products(api: Api) -> None:
     assert api.client.get("/api/v1/products").json == []
-    seed_demo(api.adapters.engine, api.adapters.catalog_version, 5, 1)
+    seed_demo(api.adapters.engine, api.adapters.catalog.version, 5, 1)
     assert len(api.client.get("/api/v1/products").json) == 5
 
 
@@ -90,7 +90,7 @@ def test_the_seed_demo_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_postgres_serves_q_from_the_trigram_index(make_app: AppFactory) -> None:
     app = make_app("postgres")
     adapters = app.extensions["shop"]
-    seed_demo(adapters.engine, adapters.catalog_version, 200, 2)
+    seed_demo(adapters.engine, adapters.catalog.version, 200, 2)
     with adapters.engine.connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.execute(text("SET enable_seqscan = off"))

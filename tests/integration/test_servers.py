@@ -13,8 +13,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests import servers
-from tests.servers import PostgresServer, RedisServer
+from tests.support import postgres_install, postgres_server, redis_server, servers
+from tests.support.servers import PostgresServer, RedisServer
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -36,7 +36,7 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> bool:
 
 
 def _run_child(code: str) -> subprocess.Popen[str]:
-    """A Python child in the repo root that can import tests.servers."""
+    """A Python child in the repo root that can import tests.support.servers."""
     return subprocess.Popen(
         [sys.executable, "-c", code],
         cwd=REPO_ROOT,
@@ -160,7 +160,7 @@ def test_missing_binaries_fail_with_the_install_command(
         servers.start_postgres()
 
     monkeypatch.delenv("SHOP_PG_BINDIR")
-    monkeypatch.setattr(servers, "_has_pg_binaries", lambda bindir: False)
+    monkeypatch.setattr(postgres_install, "_has_pg_binaries", lambda bindir: False)
     with pytest.raises(
         servers.ServerNotInstalledError,
         match="apt-get install -y postgresql postgresql-contrib",
@@ -171,7 +171,7 @@ def test_missing_binaries_fail_with_the_install_command(
 def test_sigterm_stops_the_servers_of_the_dying_process() -> None:
     child = _run_child(
         "import time\n"
-        "from tests.servers import start_postgres, start_redis\n"
+        "from tests.support.servers import start_postgres, start_redis\n"
         "pg, r = start_postgres(), start_redis()\n"
         "print(r.pid, pg.workdir, r.workdir, flush=True)\n"
         "time.sleep(60)\n"
@@ -194,7 +194,7 @@ def test_sigterm_stops_the_servers_of_the_dying_process() -> None:
 def test_servers_of_a_sigkilled_process_are_reaped_later() -> None:
     child = _run_child(
         "import time\n"
-        "from tests.servers import start_postgres, start_redis\n"
+        "from tests.support.servers import start_postgres, start_redis\n"
         "pg, r = start_postgres(), start_redis()\n"
         "print(r.pid, pg.workdir, r.workdir, flush=True)\n"
         "time.sleep(60)\n"
@@ -209,8 +209,10 @@ def test_servers_of_a_sigkilled_process_are_reaped_later() -> None:
         assert not _wait_gone(pg_pid, timeout=0.2)
 
         # What start_postgres()/start_redis() do first, in the next session.
-        servers._reap_stale_redis()
-        servers._reap_stale_postgres(servers.find_pg_bindir(), servers._postgres_run_as())
+        redis_server._reap_stale_redis()
+        postgres_server._reap_stale_postgres(
+            postgres_install.find_pg_bindir(), postgres_install._postgres_run_as()
+        )
 
         assert _wait_gone(int(redis_pid))
         assert _wait_gone(pg_pid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from redis import Redis
 from rq import Queue
 
-from shop.entrypoints.worker import QUEUES
+from shop.entrypoints.worker.main import QUEUES
 from tests.integration.shop_command import shop
 
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from shop.domain.accounts import User
-from shop.domain.catalog import Attribute, Category, Product, Variant
-from shop.domain.errors import Conflict, ServiceUnavailable
+from shop.domain.accounts.users import User
+from shop.domain.catalog.products import Product, Variant
+from shop.domain.catalog.taxonomy import Attribute, Category
+from shop.domain.errors import Conflict
+from shop.services.accounts.ports import AccountsUnitOfWorkFactory, LoginThrottle, PasswordHasher
+from shop.services.catalog.ports import CatalogUnitOfWorkFactory, CatalogVersion
+from shop.services.common import Clock, ServiceUnavailable
 
 _ids = itertools.count(1)
 
 
 class FakeUserRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, User] = {}
+    def __init__(self, rows: dict[int, User]) -> None:
+        self.rows = rows
 
     def add(self, user: User) -> None:
         if self.get_by_email(user.email) is not None:
@@ -32,9 +39,9 @@ class FakeUserRepository:
 
 
 class FakeCategoryRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, Category] = {}
-        self.used: set[int] = set()
+    def __init__(self, rows: dict[int, Category], used: set[int]) -> None:
+        self.rows = rows
+        self.used = used  # ids of categories that have products (set by tests)
 
     def add(self, category: Category) -> None:
         category.id = next(_ids)
@@ -54,8 +61,8 @@ class FakeCategoryRepository:
 
 
 class FakeAttributeRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, Attribute] = {}
+    def __init__(self, rows: dict[int, Attribute]) -> None:
+        self.rows = rows
 
     def add(self, attribute: Attribute) -> None:
         attribute.id = next(_ids)
@@ -73,9 +80,9 @@ class FakeAttributeRepository:
 
 
 class FakeProductRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, Product] = {}
-        self.ordered: set[int] = set()
+    def __init__(self, rows: dict[int, Product], ordered: set[int]) -> None:
+        self.rows = rows
+        self.ordered = ordered  # ids of products that were ever ordered (set by tests)
 
     def add(self, product: Product) -> None:
         product.id = next(_ids)
@@ -108,22 +115,57 @@ class FakeVariantRepository:
         return any(v.sku == sku and v.id != except_id for v in self._all())
 
 
+@dataclass
+class _Tables:
+    users: dict[int, User] = field(default_factory=dict)
+    categories: dict[int, Category] = field(default_factory=dict)
+    attributes: dict[int, Attribute] = field(default_factory=dict)
+    products: dict[int, Product] = field(default_factory=dict)
+
+
 class FakeUnitOfWork:
-    """Keeps its repositories across uses, like a database; `commits` counts commits."""
+    """A database in memory, with transactions: inside a `with` block the repositories work
+    on a copy of the committed rows, which `commit()` makes the committed rows; leaving the
+    block (or `rollback()`) drops whatever was not committed. Outside a block they read the
+    committed rows. `commits` counts commits."""
 
     def __init__(self) -> None:
-        self.users = FakeUserRepository()
-        self.categories = FakeCategoryRepository()
-        self.attributes = FakeAttributeRepository()
-        self.products = FakeProductRepository()
-        self.variants = FakeVariantRepository(self.products)
+        self._committed = _Tables()
+        self._working: _Tables | None = None
+        self._used_categories: set[int] = set()
+        self._ordered_products: set[int] = set()
         self.commits = 0
+
+    def _tables(self) -> _Tables:
+        return self._committed if self._working is None else self._working
+
+    @property
+    def users(self) -> FakeUserRepository:
+        return FakeUserRepository(self._tables().users)
+
+    @property
+    def categories(self) -> FakeCategoryRepository:
+        return FakeCategoryRepository(self._tables().categories, self._used_categories)
+
+    @property
+    def attributes(self) -> FakeAttributeRepository:
+        return FakeAttributeRepository(self._tables().attributes)
+
+    @property
+    def products(self) -> FakeProductRepository:
+        return FakeProductRepository(self._tables().products, self._ordered_products)
+
+    @property
+    def variants(self) -> FakeVariantRepository:
+        return FakeVariantRepository(self.products)
 
     def __call__(self) -> Self:
         """The fake is its own factory: services call `uow_factory()`."""
         return self
 
     def __enter__(self) -> Self:
+        assert self._working is None, "one unit of work at a time"
+        self._working = copy.deepcopy(self._committed)
         return self
 
     def __exit__(
@@ -132,31 +174,35 @@ class FakeUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        return None
+        self._working = None
 
     @property
     def committed(self) -> bool:
         return self.commits > 0
 
     def commit(self) -> None:
+        assert self._working is not None, "commit inside the with block"
         self.flush()
+        self._committed = copy.deepcopy(self._working)
         self.commits += 1
 
     def flush(self) -> None:
         """Give new rows their ids, as the database does on flush (or commit)."""
-        for product in self.products.rows.values():
+        tables = self._tables()
+        for product in tables.products.values():
             for variant in product.variants:
                 if variant.id is None:
                     variant.id = next(_ids)
                     variant.product_id = product.id
-        for attribute in self.attributes.rows.values():
+        for attribute in tables.attributes.values():
             for value in attribute.values:
                 if value.id is None:
                     value.id = next(_ids)
                     value.attribute_id = attribute.id
 
     def rollback(self) -> None:
-        return None
+        if self._working is not None:
+            self._working = copy.deepcopy(self._committed)
 
 
 class FakeHasher:
@@ -204,3 +250,28 @@ class FakeCatalogVersion:
         if self.down:
             raise ServiceUnavailable("redis")
         self.bumps += 1
+
+
+class FakeClock:
+    """A clock that stands still until moved."""
+
+    def __init__(self, now: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+CLOCK = FakeClock()
+
+
+if TYPE_CHECKING:  # mypy checks the fakes against the ports the services declare
+    _accounts_uow: AccountsUnitOfWorkFactory = FakeUnitOfWork()
+    _catalog_uow: CatalogUnitOfWorkFactory = FakeUnitOfWork()
+    _hasher: PasswordHasher = FakeHasher()
+    _throttle: LoginThrottle = FakeThrottle()
+    _version: CatalogVersion = FakeCatalogVersion()
+    _clock: Clock = FakeClock()

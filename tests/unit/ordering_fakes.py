@@ -15,8 +15,8 @@ from email.message import EmailMessage
 from types import TracebackType
 from typing import Any, Self
 
-from shop.domain.accounts import User
-from shop.domain.cart import VariantSnapshot
+from shop.domain.accounts.users import User
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.services.checkout.ports import IdempotencyRecord
@@ -121,7 +121,7 @@ class FakeOutbox:
         self.state = state
 
     def add(self, kind: str, payload: dict[str, Any], now: datetime, due: datetime) -> int:
-        entry_id = next(self.state.ids)
+        entry_id = int(next(self.state.ids))
         self.state.outbox[entry_id] = OutboxEntry(
             entry_id, kind, payload, OutboxState.PENDING, 0, None, now, None, due
         )
@@ -254,6 +254,9 @@ class FakeOrderingUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self.log.append("closed")
+
+    def rollback(self) -> None:
+        self.__enter__()  # start again from what was committed
 
     def commit(self) -> None:
         self.shared.variants = self.state.variants

@@ -8,21 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.domain.cart import (
+from shop.domain.cart.cart import (
     Adjustment,
     CapReason,
     Cart,
     CartOwner,
     LineCap,
     MergedLine,
-    VariantSnapshot,
     adjustments,
     check_quantity,
     is_token_shaped,
     line_cap,
     new_guest_token,
-    price_cart,
 )
+from shop.domain.cart.pricing import VariantSnapshot, price_cart
 from shop.domain.errors import ValidationFailed
 
 variant_ids = st.integers(min_value=1, max_value=30)

@@ -8,20 +8,27 @@ from typing import Any
 
 import pytest
 
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.domain.cart import (
-    Adjustment,
-    CapReason,
-    CartOwner,
-    MergeResult,
-    VariantSnapshot,
-    new_guest_token,
-)
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.domain.cart.cart import Adjustment, CapReason, CartOwner, new_guest_token
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import Conflict, NotFound, ValidationFailed
-from shop.services import cart
-from shop.services.cart import CartRules, CartView
+from shop.services.cart import items as cart
+from shop.services.cart import merge
+from shop.services.cart.ports import (
+    CartDependencies,
+    CartRules,
+    CartStore,
+    MergeResult,
+    VariantLookup,
+)
+from shop.services.cart.priced import CartView
 
 RULES = CartRules(max_line_quantity=10, currency="USD")
+
+
+def deps(store: CartStore, lookup: VariantLookup) -> CartDependencies:
+    """The cart use cases wired to one lookup for reads and writes alike."""
+    return CartDependencies(store, live_variants=lookup, shown_variants=lookup, rules=RULES)
 
 
 class FakeVariantLookup:
@@ -68,7 +75,7 @@ def lookup() -> FakeVariantLookup:
 def add(
     store: InMemoryCartStore, lookup: FakeVariantLookup, owner: CartOwner, v: int, q: int
 ) -> CartView:
-    return cart.add_item(store, lookup, RULES, owner, v, q)
+    return cart.add_item(deps(store, lookup), owner, v, q)
 
 
 def test_a_guest_first_add_creates_a_cart_with_a_new_token(
@@ -87,7 +94,7 @@ def test_an_unknown_token_is_no_token_and_a_write_gets_a_new_cart(
     store: InMemoryCartStore, lookup: FakeVariantLookup
 ) -> None:
     stale = new_guest_token()
-    assert cart.view_cart(store, lookup, RULES, CartOwner.guest(stale)).token is None
+    assert cart.view_cart(deps(store, lookup), CartOwner.guest(stale)).token is None
     view = add(store, lookup, CartOwner.guest(stale), 1, 1)
     assert view.token not in (None, stale)
 
@@ -97,8 +104,8 @@ def test_a_user_cart_never_carries_a_token(
 ) -> None:
     view = add(store, lookup, CartOwner.user(3), 1, 1)
     assert view.token is None
-    assert cart.view_cart(store, lookup, RULES, CartOwner.user(3)).cart.count == 1
-    assert cart.view_cart(store, lookup, RULES, CartOwner.user(4)).cart.count == 0
+    assert cart.view_cart(deps(store, lookup), CartOwner.user(3)).cart.count == 1
+    assert cart.view_cart(deps(store, lookup), CartOwner.user(4)).cart.count == 0
 
 
 @pytest.mark.parametrize("variant_id", [4, 99])
@@ -149,13 +156,13 @@ def test_setting_a_quantity_replaces_it_and_zero_removes_the_line(
 ) -> None:
     owner = CartOwner.user(1)
     add(store, lookup, owner, 1, 1)
-    view = cart.set_item(store, lookup, RULES, owner, 1, 4)
+    view = cart.set_item(deps(store, lookup), owner, 1, 4)
     assert view.cart.lines[0].quantity == 4
     with pytest.raises(Conflict):
-        cart.set_item(store, lookup, RULES, owner, 1, 6)
+        cart.set_item(deps(store, lookup), owner, 1, 6)
     with pytest.raises(ValidationFailed):
-        cart.set_item(store, lookup, RULES, owner, 1, 11)
-    assert cart.set_item(store, lookup, RULES, owner, 1, 0).cart.lines == ()
+        cart.set_item(deps(store, lookup), owner, 1, 11)
+    assert cart.set_item(deps(store, lookup), owner, 1, 0).cart.lines == ()
 
 
 def test_removing_works_for_a_variant_gone_from_the_catalog(
@@ -163,7 +170,7 @@ def test_removing_works_for_a_variant_gone_from_the_catalog(
 ) -> None:
     owner = CartOwner.user(1)
     store.set_quantity(owner, 77, 2, create=True)
-    assert cart.remove_item(store, lookup, RULES, owner, 77).cart.lines == ()
+    assert cart.remove_item(deps(store, lookup), owner, 77).cart.lines == ()
     assert store.lines(owner) == {}
 
 
@@ -171,9 +178,9 @@ def test_removing_or_clearing_without_a_cart_creates_none(
     store: InMemoryCartStore, lookup: FakeVariantLookup
 ) -> None:
     stale = CartOwner.guest(new_guest_token())
-    assert cart.remove_item(store, lookup, RULES, stale, 1).token is None
-    assert cart.set_item(store, lookup, RULES, stale, 1, 0).token is None
-    cart.clear_cart(store, stale)
+    assert cart.remove_item(deps(store, lookup), stale, 1).token is None
+    assert cart.set_item(deps(store, lookup), stale, 1, 0).token is None
+    cart.clear_cart(deps(store, lookup), stale)
     assert store.lines(stale) is None
 
 
@@ -181,8 +188,8 @@ def test_clearing_keeps_the_guest_token(
     store: InMemoryCartStore, lookup: FakeVariantLookup
 ) -> None:
     token = add(store, lookup, CartOwner.guest(None), 1, 1).token
-    cart.clear_cart(store, CartOwner.guest(token))
-    view = cart.view_cart(store, lookup, RULES, CartOwner.guest(token))
+    cart.clear_cart(deps(store, lookup), CartOwner.guest(token))
+    view = cart.view_cart(deps(store, lookup), CartOwner.guest(token))
     assert view.token == token
     assert view.cart.count == 0
 
@@ -196,7 +203,7 @@ def test_a_cart_is_priced_live_with_one_lookup_for_all_lines(
         store.add(owner, variant_id, 2, cap=10, create=True)
     lookup.put(10, price=Decimal("9.99"), stock=10)
     lookup.calls.clear()
-    view = cart.view_cart(store, lookup, RULES, owner)
+    view = cart.view_cart(deps(store, lookup), owner)
     assert len(lookup.calls) == 1
     assert view.cart.lines[0].unit_price.amount == Decimal("9.99")
     assert view.cart.count == 40
@@ -208,7 +215,7 @@ def test_lines_of_deleted_variants_are_dropped_from_the_cart(
     owner = CartOwner.user(1)
     store.set_quantity(owner, 1, 1, create=True)
     store.set_quantity(owner, 77, 2, create=True)
-    view = cart.view_cart(store, lookup, RULES, owner)
+    view = cart.view_cart(deps(store, lookup), owner)
     assert [line.variant.id for line in view.cart.lines] == [1]
     assert store.lines(owner) == {1: 1}
 
@@ -221,7 +228,7 @@ def test_inactive_and_short_lines_stay_but_are_unavailable(
     lookup.put(1, stock=2)
     add(store, lookup, owner, 2, 1)
     lookup.put(2, price=Decimal("10.00"), stock=100, is_active=False)
-    view = cart.view_cart(store, lookup, RULES, owner)
+    view = cart.view_cart(deps(store, lookup), owner)
     assert [line.available for line in view.cart.lines] == [False, False]
 
 
@@ -242,7 +249,7 @@ def test_a_merge_sums_lines_and_reports_each_cut_with_its_reason(
     add(store, lookup, user, 1, 3)
     add(store, lookup, user, 2, 6)
     token = guest_cart(store, {1: 4, 2: 7, 4: 1, 77: 2, 3: 1})
-    view, cut = cart.merge_into_user_cart(store, lookup, RULES, 1, token)
+    view, cut = merge.merge_into_user_cart(deps(store, lookup), 1, token)
     assert cut == [
         Adjustment(1, 7, 5, CapReason.STOCK),
         Adjustment(2, 13, 10, CapReason.LINE_LIMIT),
@@ -259,7 +266,7 @@ def test_a_merge_within_the_caps_has_no_adjustments(
     store: InMemoryCartStore, lookup: FakeVariantLookup
 ) -> None:
     token = guest_cart(store, {1: 2})
-    view, cut = cart.merge_into_user_cart(store, lookup, RULES, 1, token)
+    view, cut = merge.merge_into_user_cart(deps(store, lookup), 1, token)
     assert cut == []
     assert view.cart.count == 2
 
@@ -269,7 +276,7 @@ def test_merging_no_or_an_unknown_guest_cart_leaves_the_user_cart(
     store: InMemoryCartStore, lookup: FakeVariantLookup, token: Any
 ) -> None:
     add(store, lookup, CartOwner.user(1), 1, 1)
-    view, cut = cart.merge_into_user_cart(store, lookup, RULES, 1, token)
+    view, cut = merge.merge_into_user_cart(deps(store, lookup), 1, token)
     assert cut == []
     assert view.cart.count == 1
 
@@ -278,8 +285,8 @@ def test_merging_the_same_guest_cart_twice_adds_its_lines_once(
     store: InMemoryCartStore, lookup: FakeVariantLookup
 ) -> None:
     token = guest_cart(store, {1: 2})
-    cart.merge_into_user_cart(store, lookup, RULES, 1, token)
-    view, cut = cart.merge_into_user_cart(store, lookup, RULES, 1, token)
+    merge.merge_into_user_cart(deps(store, lookup), 1, token)
+    view, cut = merge.merge_into_user_cart(deps(store, lookup), 1, token)
     assert cut == []
     assert view.cart.count == 2
 
@@ -303,7 +310,7 @@ def test_a_merge_asks_again_for_caps_of_lines_added_meanwhile(lookup: FakeVarian
     token = new_guest_token()
     store = ChangingStore(token)
     store.set_quantity(CartOwner.guest(token), 1, 1, create=True)
-    view, _ = cart.merge_into_user_cart(store, lookup, RULES, 1, token)
+    view, _ = merge.merge_into_user_cart(deps(store, lookup), 1, token)
     assert store.attempts == 2
     assert [(line.variant.id, line.quantity) for line in view.cart.lines] == [(1, 1), (2, 1)]
 
@@ -316,4 +323,4 @@ def test_a_merge_gives_up_when_the_guest_cart_never_settles(lookup: FakeVariantL
     store = Restless(ttl_seconds=60)
     token = guest_cart(store, {1: 1})
     with pytest.raises(Conflict):
-        cart.merge_carts(store, lookup, RULES, 1, token)
+        merge.merge_carts(deps(store, lookup), 1, token)

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from shop.domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from shop.services import catalog
-from tests.unit.fakes import FakeCatalogVersion, FakeUnitOfWork
+from shop.domain.catalog.taxonomy import Category
+from shop.domain.errors import Conflict, NotFound, ValidationFailed
+from shop.services.catalog import attributes, categories, products, variants
+from shop.services.common import ServiceUnavailable
+from tests.unit.fakes import CLOCK, FakeCatalogVersion, FakeClock, FakeUnitOfWork
 
 
 @pytest.fixture
@@ -22,32 +24,34 @@ def version() -> FakeCatalogVersion:
 
 
 def _category(uow: FakeUnitOfWork, version: FakeCatalogVersion, name: str = "Phones") -> int:
-    category = catalog.create_category(uow, version, name)
+    category = categories.create_category(uow, version, name)
     assert category.id is not None
     return category.id
 
 
 def _product(uow: FakeUnitOfWork, version: FakeCatalogVersion, name: str = "Phone X") -> int:
-    product = catalog.create_product(uow, version, name=name, category_id=_category(uow, version))
+    product = products.create_product(
+        uow, version, CLOCK, name=name, category_id=_category(uow, version)
+    )
     assert product.id is not None
     return product.id
 
 
 def _attributes(uow: FakeUnitOfWork, version: FakeCatalogVersion) -> None:
-    color = catalog.create_attribute(uow, version, "Color")
-    memory = catalog.create_attribute(uow, version, "Memory")
+    color = attributes.create_attribute(uow, version, "Color")
+    memory = attributes.create_attribute(uow, version, "Memory")
     assert color.id is not None
     assert memory.id is not None
     for value in ("Blue", "Red"):
-        catalog.add_attribute_value(uow, version, color.id, value)
-    catalog.add_attribute_value(uow, version, memory.id, "256GB")
+        attributes.add_attribute_value(uow, version, color.id, value)
+    attributes.add_attribute_value(uow, version, memory.id, "256GB")
 
 
 def _variant(
     uow: FakeUnitOfWork, version: FakeCatalogVersion, product_id: int, sku: str, **attrs: str
 ) -> int:
-    variant = catalog.add_variant(
-        uow, version, product_id, sku=sku, price=Decimal("10.00"), stock=1, attributes=attrs
+    variant = variants.add_variant(
+        uow, version, CLOCK, product_id, sku=sku, price=Decimal("10.00"), stock=1, attributes=attrs
     )
     assert variant.id is not None
     return variant.id
@@ -59,8 +63,8 @@ def _variant(
 def test_a_category_slug_is_derived_and_made_unique(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
-    first = catalog.create_category(uow, version, "Phones & Tablets")
-    second = catalog.create_category(uow, version, "Phones + Tablets")
+    first = categories.create_category(uow, version, "Phones & Tablets")
+    second = categories.create_category(uow, version, "Phones + Tablets")
     assert (first.slug, second.slug) == ("phones-tablets", "phones-tablets-2")
     assert uow.committed
 
@@ -68,16 +72,16 @@ def test_a_category_slug_is_derived_and_made_unique(
 def test_an_explicit_slug_that_exists_is_a_conflict(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
-    catalog.create_category(uow, version, "Phones", slug="phones")
+    categories.create_category(uow, version, "Phones", slug="phones")
     with pytest.raises(Conflict):
-        catalog.create_category(uow, version, "Mobiles", slug="phones")
+        categories.create_category(uow, version, "Mobiles", slug="phones")
 
 
 def test_an_explicit_slug_must_be_canonical(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     with pytest.raises(ValidationFailed):
-        catalog.create_category(uow, version, "Phones", slug="Phones!")
+        categories.create_category(uow, version, "Phones", slug="Phones!")
     assert not uow.committed
 
 
@@ -85,7 +89,7 @@ def test_renaming_a_category_keeps_its_slug(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     category_id = _category(uow, version)
-    renamed = catalog.update_category(uow, version, category_id, name="Mobile phones")
+    renamed = categories.update_category(uow, version, category_id, name="Mobile phones")
     assert (renamed.name, renamed.slug) == ("Mobile phones", "phones")
 
 
@@ -95,8 +99,8 @@ def test_changing_a_slug_to_a_taken_one_is_a_conflict(
     _category(uow, version, "Laptops")
     category_id = _category(uow, version, "Phones")
     with pytest.raises(Conflict):
-        catalog.update_category(uow, version, category_id, slug="laptops")
-    assert catalog.update_category(uow, version, category_id, slug="phones").slug == "phones"
+        categories.update_category(uow, version, category_id, slug="laptops")
+    assert categories.update_category(uow, version, category_id, slug="phones").slug == "phones"
 
 
 def test_a_category_in_use_cannot_be_deleted(
@@ -106,17 +110,17 @@ def test_a_category_in_use_cannot_be_deleted(
     uow.categories.used.add(category_id)
     commits = uow.commits
     with pytest.raises(Conflict):
-        catalog.delete_category(uow, version, category_id)
+        categories.delete_category(uow, version, category_id)
     assert uow.commits == commits
     assert uow.categories.get(category_id) is not None
 
 
 def test_deleting_an_unused_category(uow: FakeUnitOfWork, version: FakeCatalogVersion) -> None:
     category_id = _category(uow, version)
-    catalog.delete_category(uow, version, category_id)
+    categories.delete_category(uow, version, category_id)
     assert uow.categories.get(category_id) is None
     with pytest.raises(NotFound):
-        catalog.delete_category(uow, version, category_id)
+        categories.delete_category(uow, version, category_id)
 
 
 # Attributes
@@ -125,9 +129,9 @@ def test_deleting_an_unused_category(uow: FakeUnitOfWork, version: FakeCatalogVe
 def test_attribute_names_are_unique_case_insensitively(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
-    catalog.create_attribute(uow, version, "Color")
+    attributes.create_attribute(uow, version, "Color")
     with pytest.raises(Conflict):
-        catalog.create_attribute(uow, version, " COLOR ")
+        attributes.create_attribute(uow, version, " COLOR ")
 
 
 def test_attribute_values_are_unique_within_their_attribute(
@@ -141,15 +145,15 @@ def test_attribute_values_are_unique_within_their_attribute(
     assert color.id
     assert memory.id
     with pytest.raises(Conflict):
-        catalog.add_attribute_value(uow, version, color.id, "blue")
-    assert catalog.add_attribute_value(uow, version, memory.id, "Blue").value == "Blue"
+        attributes.add_attribute_value(uow, version, color.id, "blue")
+    assert attributes.add_attribute_value(uow, version, memory.id, "Blue").value == "Blue"
 
 
 def test_a_value_for_an_unknown_attribute_is_not_found(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     with pytest.raises(NotFound):
-        catalog.add_attribute_value(uow, version, 999_999, "Blue")
+        attributes.add_attribute_value(uow, version, 999_999, "Blue")
 
 
 # Products
@@ -159,14 +163,14 @@ def test_a_product_in_an_unknown_category_is_refused_naming_the_field(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        catalog.create_product(uow, version, name="Phone", category_id=999_999)
+        products.create_product(uow, version, CLOCK, name="Phone", category_id=999_999)
     assert "category_id" in caught.value.errors
 
 
 def test_product_slugs_are_derived_unique(uow: FakeUnitOfWork, version: FakeCatalogVersion) -> None:
     category_id = _category(uow, version)
-    a = catalog.create_product(uow, version, name="Phone X", category_id=category_id)
-    b = catalog.create_product(uow, version, name="Phone X", category_id=category_id)
+    a = products.create_product(uow, version, CLOCK, name="Phone X", category_id=category_id)
+    b = products.create_product(uow, version, CLOCK, name="Phone X", category_id=category_id)
     assert (a.slug, b.slug) == ("phone-x", "phone-x-2")
 
 
@@ -174,7 +178,9 @@ def test_updating_a_product_changes_only_the_given_fields(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     product_id = _product(uow, version)
-    product = catalog.update_product(uow, version, product_id, description="New", is_active=False)
+    product = products.update_product(
+        uow, version, CLOCK, product_id, description="New", is_active=False
+    )
     assert (product.name, product.description, product.is_active) == ("Phone X", "New", False)
     assert product.slug == "phone-x"
 
@@ -184,7 +190,7 @@ def test_a_product_that_was_ordered_is_deactivated_not_deleted(
 ) -> None:
     product_id = _product(uow, version)
     uow.products.ordered.add(product_id)  # ProductRepository.ever_ordered -> True
-    assert catalog.delete_product(uow, version, product_id) is False
+    assert products.delete_product(uow, version, CLOCK, product_id) is False
     product = uow.products.get(product_id)
     assert product is not None
     assert product.is_active is False
@@ -194,7 +200,7 @@ def test_a_product_never_ordered_is_deleted(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
     product_id = _product(uow, version)
-    assert catalog.delete_product(uow, version, product_id) is True
+    assert products.delete_product(uow, version, CLOCK, product_id) is True
     assert uow.products.get(product_id) is None
 
 
@@ -257,10 +263,12 @@ def test_updating_a_variant_never_goes_negative(
 ) -> None:
     variant_id = _variant(uow, version, _product(uow, version), "A-1")
     with pytest.raises(ValidationFailed):
-        catalog.update_variant(uow, version, variant_id, stock=-1)
+        variants.update_variant(uow, version, CLOCK, variant_id, stock=-1)
     with pytest.raises(ValidationFailed):
-        catalog.update_variant(uow, version, variant_id, price=Decimal("-0.01"))
-    variant = catalog.update_variant(uow, version, variant_id, price=Decimal("9.5"), stock=0)
+        variants.update_variant(uow, version, CLOCK, variant_id, price=Decimal("-0.01"))
+    variant = variants.update_variant(
+        uow, version, CLOCK, variant_id, price=Decimal("9.5"), stock=0
+    )
     assert (variant.price, variant.stock, variant.in_stock) == (Decimal("9.50"), 0, False)
 
 
@@ -271,9 +279,9 @@ def test_a_variant_may_keep_its_sku_but_not_take_another(
     product_id = _product(uow, version)
     first = _variant(uow, version, product_id, "A-1", Color="Blue")
     _variant(uow, version, product_id, "A-2", Color="Red")
-    assert catalog.update_variant(uow, version, first, sku="a-1").sku == "A-1"
+    assert variants.update_variant(uow, version, CLOCK, first, sku="a-1").sku == "A-1"
     with pytest.raises(Conflict):
-        catalog.update_variant(uow, version, first, sku="A-2")
+        variants.update_variant(uow, version, CLOCK, first, sku="A-2")
 
 
 # Freshness: every write bumps the catalog version
@@ -282,7 +290,7 @@ def test_a_variant_may_keep_its_sku_but_not_take_another(
 def test_every_write_bumps_the_version_before_and_after_its_commit(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:
-    catalog.create_category(uow, version, "Phones")
+    categories.create_category(uow, version, "Phones")
     assert (uow.commits, version.bumps) == (1, 2)
 
 
@@ -291,8 +299,22 @@ def test_a_write_is_refused_with_nothing_written_while_the_version_store_is_down
 ) -> None:
     version.down = True
     with pytest.raises(ServiceUnavailable):
-        catalog.create_category(uow, version, "Phones")
+        categories.create_category(uow, version, "Phones")
     assert not uow.committed
+    assert uow.categories.rows == {}
+
+
+def test_the_fake_unit_of_work_keeps_only_committed_writes(uow: FakeUnitOfWork) -> None:
+    with uow:
+        uow.categories.add(Category(name="Kept", slug="kept"))
+        uow.commit()
+    with uow:
+        uow.categories.add(Category(name="Dropped", slug="dropped"))
+    with uow:
+        uow.categories.add(Category(name="Rolled back", slug="rolled-back"))
+        uow.rollback()
+        uow.commit()
+    assert [c.slug for c in uow.categories.rows.values()] == ["kept"]
 
 
 class _FailsAfterCommit(FakeCatalogVersion):
@@ -309,7 +331,7 @@ class _FailsAfterCommit(FakeCatalogVersion):
 def test_a_committed_write_still_succeeds_when_the_second_bump_fails(
     uow: FakeUnitOfWork, caplog: pytest.LogCaptureFixture
 ) -> None:
-    category = catalog.create_category(uow, _FailsAfterCommit(uow), "Phones")
+    category = categories.create_category(uow, _FailsAfterCommit(uow), "Phones")
     assert uow.committed
     assert category.id is not None
     assert "not bumped" in caplog.text
@@ -322,11 +344,28 @@ def test_variant_writes_keep_the_products_price_from(
     product_id = _product(uow, version)
     blue = _variant(uow, version, product_id, "A-1", Color="Blue")  # 10.00
     red = _variant(uow, version, product_id, "A-2", Color="Red")  # 10.00
-    catalog.update_variant(uow, version, red, price=Decimal("7.50"))
-    product = uow.products.get(product_id)
-    assert product is not None
-    assert product.price_from == Decimal("7.50")
-    catalog.update_variant(uow, version, red, is_active=False)
-    assert product.price_from == Decimal("10.00")
-    catalog.update_variant(uow, version, blue, is_active=False)
-    assert product.price_from is None
+
+    def price_from() -> Decimal | None:
+        product = uow.products.get(product_id)
+        assert product is not None
+        return product.price_from
+
+    variants.update_variant(uow, version, CLOCK, red, price=Decimal("7.50"))
+    assert price_from() == Decimal("7.50")
+    variants.update_variant(uow, version, CLOCK, red, is_active=False)
+    assert price_from() == Decimal("10.00")
+    variants.update_variant(uow, version, CLOCK, blue, is_active=False)
+    assert price_from() is None
+
+
+def test_product_writes_take_their_time_from_the_clock(
+    uow: FakeUnitOfWork, version: FakeCatalogVersion
+) -> None:
+    clock = FakeClock()
+    category_id = _category(uow, version)
+    product = products.create_product(uow, version, clock, name="Lamp", category_id=category_id)
+    assert product.id is not None
+    assert product.created_at == product.updated_at == clock.now()
+    clock.advance(60)
+    updated = products.update_product(uow, version, clock, product.id, description="Bright")
+    assert (updated.created_at, updated.updated_at) == (product.created_at, clock.now())

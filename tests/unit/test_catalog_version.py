@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.adapters.catalog_version import InProcessCatalogVersion
+from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 
 
 def test_a_bump_changes_the_version_and_a_new_process_never_repeats_one() -> None:

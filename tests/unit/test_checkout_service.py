@@ -13,16 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.domain.accounts import Role, User
-from shop.domain.cart import CartOwner, VariantSnapshot
-from shop.domain.errors import (
-    Conflict,
-    InvalidTransition,
-    NotFound,
-    ServiceUnavailable,
-    ValidationFailed,
-)
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.domain.accounts.users import Role, User
+from shop.domain.cart.cart import CartOwner
+from shop.domain.cart.pricing import VariantSnapshot
+from shop.domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from shop.domain.orders.checkout import OutOfStock
 from shop.domain.orders.model import Address, Order
 from shop.domain.orders.status import OrderStatus
@@ -30,8 +25,8 @@ from shop.domain.orders.tokens import token_matches
 from shop.services.checkout import idempotency
 from shop.services.checkout.idempotency import IdempotencyKey
 from shop.services.checkout.place_order import Checkout, Contact, place_order
+from shop.services.common import ServiceUnavailable, TransactionConflict
 from shop.services.orders import manage
-from shop.services.transactions import TransactionConflict
 from tests.unit.ordering_fakes import (
     FakeDispatcher,
     FakeOrderingUnitOfWorkFactory,
@@ -61,7 +56,9 @@ def uow() -> FakeOrderingUnitOfWorkFactory:
         factory.state.variants[vid] = VariantSnapshot(
             vid, f"SKU-{vid}", 10 + vid, f"P{vid}", Decimal("2.50"), stock
         )
-    factory.state.users[7] = User(email="user@example.com", password_hash="x", role=Role.CUSTOMER)
+    factory.state.users[7] = User(
+        email="user@example.com", password_hash="x", role=Role.CUSTOMER, created_at=NOW
+    )
     return factory
 
 

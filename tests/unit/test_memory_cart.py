@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from shop.adapters.memory_cart import InMemoryCartStore
-from shop.domain.cart import CartOwner, MergedLine, new_guest_token
+from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.domain.cart.cart import CartOwner, MergedLine, new_guest_token
 
 
 class FakeClock:

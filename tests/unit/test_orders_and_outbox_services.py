@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from shop.domain.cart import VariantSnapshot
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import InvalidTransition, NotFound
 from shop.domain.orders.checkout import build_order
 from shop.domain.orders.model import Address, Buyer
 from shop.domain.orders.status import OrderStatus
 from shop.services.notifications import outbox
-from shop.services.notifications.ports import DeliveryFailed, OutboxState
+from shop.services.notifications.ports import ORDER_CONFIRMATION, DeliveryFailed, OutboxState
 from shop.services.orders import manage
 from shop.services.orders.manage import Viewer
 from tests.unit.ordering_fakes import FakeDispatcher, FakeMailer, FakeOrderingUnitOfWorkFactory
@@ -38,7 +38,7 @@ def uow() -> FakeOrderingUnitOfWorkFactory:
     with factory() as work:
         order = build_order({1: 2}, {1: variant}, buyer, "USD", NOW)
         work.orders.add(order)
-        work.outbox.add(outbox.ORDER_CONFIRMATION, {"order_id": order.id}, NOW, NOW)
+        work.outbox.add(ORDER_CONFIRMATION, {"order_id": order.id}, NOW, NOW)
         work.commit()
     return factory
 

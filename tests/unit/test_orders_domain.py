@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.domain.cart import VariantSnapshot
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from shop.domain.orders.checkout import (
     OutOfStock,

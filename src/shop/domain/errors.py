@@ -66,16 +66,6 @@ class InvalidTransition(Conflict):
     title = "Invalid status transition"
 
 
-class ServiceUnavailable(DomainError):
-    """A backing service (database, Redis) does not answer; the caller may retry."""
-
-    title = "Service unavailable"
-
-    def __init__(self, service: str) -> None:
-        super().__init__(f"{service} is unavailable; retry shortly.")
-        self.service = service
-
-
 class RateLimited(DomainError):
     title = "Too many requests"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from shop.adapters.database import make_engine
-from shop.adapters.orm import metadata
 from shop.adapters.sql import order_tables  # noqa: F401  (registers the order tables)
+from shop.adapters.sql.engine import make_engine
+from shop.adapters.sql.tables import metadata
 
 MIGRATION_LOCK_ID = 7_203_114  # any constant: serialises `shop db upgrade` across hosts
 

@@ -1,1 +1,1 @@
-"""Use cases. They talk to the outside world only through the ports in `shop.services.ports`."""
+"""Use cases. They talk to the outside world only through the ports in `shop.services.common`."""

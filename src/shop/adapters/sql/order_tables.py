@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from shop.adapters.orm import Money, UTCDateTime, metadata
+from shop.adapters.sql.tables import Money, UTCDateTime, metadata
 
 ORDER_STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled")
 OUTBOX_STATES = ("pending", "sent", "dead")

@@ -13,9 +13,7 @@ from sqlalchemy import Engine, inspect, text
 from shop.services.operations.ports import OutboxBacklog
 
 OUTBOX_TABLE = "outbox"
-_BACKLOG = text(
-    f"SELECT count(*), min(created_at) FROM {OUTBOX_TABLE} WHERE state = 'pending'"
-)
+_BACKLOG = text(f"SELECT count(*), min(created_at) FROM {OUTBOX_TABLE} WHERE state = 'pending'")
 
 
 class SqlOutboxStats:

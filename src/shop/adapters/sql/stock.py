@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
-from shop.adapters import orm
-from shop.adapters.variant_lookup import SNAPSHOTS, snapshots, valid_ids
-from shop.domain.cart import VariantSnapshot
+from shop.adapters.sql import tables as orm
+from shop.adapters.sql.queries.cart_variants import SNAPSHOTS, snapshots, valid_ids
+from shop.domain.cart.pricing import VariantSnapshot
 
 # FOR UPDATE OF variants: the joined product and attribute rows stay unlocked. The sort runs
 # before the locking, so the rows are locked in ascending id order.

@@ -1,40 +1,36 @@
-"""The unit of work of checkout, orders and notifications: the catalog's, plus their tables.
-
-A transaction that PostgreSQL aborts to stay serialisable (a serialization failure or a
-deadlock) leaves as TransactionConflict, which the use cases retry a few times.
-"""
+"""The SQLAlchemy unit of work: one session per use case, rolled back unless committed."""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shop.adapters.sql.idempotency import SqlIdempotencyRepository
-from shop.adapters.sql.orders import SqlOrderRepository
-from shop.adapters.sql.outbox import SqlOutboxRepository
-from shop.adapters.sql.stock import SqlStockRepository
-from shop.adapters.unit_of_work import SqlAlchemyUnitOfWork
-from shop.services.transactions import TransactionConflict
-
-RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
-
-
-def is_retryable(exc: BaseException | None) -> bool:
-    return isinstance(exc, DBAPIError) and (
-        getattr(exc.orig, "pgcode", None) in RETRYABLE_SQLSTATES
-    )
+from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
+from shop.adapters.sql.repositories.accounts import SqlUserRepository
+from shop.adapters.sql.repositories.catalog import (
+    SqlAttributeRepository,
+    SqlCategoryRepository,
+    SqlProductRepository,
+    SqlVariantRepository,
+)
+from shop.domain.errors import Conflict
+from shop.services.common import ServiceUnavailable
 
 
-class SqlOrderingUnitOfWork(SqlAlchemyUnitOfWork):
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
     def __enter__(self) -> Self:
-        super().__enter__()
-        self.stock = SqlStockRepository(self.session)
-        self.orders = SqlOrderRepository(self.session)
-        self.outbox = SqlOutboxRepository(self.session)
-        self.idempotency = SqlIdempotencyRepository(self.session)
+        self.session = self._session_factory()
+        self.users = SqlUserRepository(self.session)
+        self.categories = SqlCategoryRepository(self.session)
+        self.attributes = SqlAttributeRepository(self.session)
+        self.products = SqlProductRepository(self.session)
+        self.variants = SqlVariantRepository(self.session)
         return self
 
     def __exit__(
@@ -43,23 +39,36 @@ class SqlOrderingUnitOfWork(SqlAlchemyUnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        super().__exit__(exc_type, exc, tb)
-        if is_retryable(exc):
-            raise TransactionConflict() from exc
+        # Closing rolls back whatever was not committed, and (unlike rollback) keeps the loaded
+        # state of returned entities readable after the block.
+        self.session.close()
+        if isinstance(exc, DATABASE_DOWN):
+            # Only a pool timeout gets here: the engine's hook already turned the rest.
+            raise ServiceUnavailable(DATABASE) from exc
 
     def commit(self) -> None:
+        """Commit; a unique or foreign-key violation found by the database is a Conflict."""
         try:
-            super().commit()
-        except DBAPIError as exc:
-            if is_retryable(exc):
-                self.session.rollback()
-                raise TransactionConflict() from exc
-            raise
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("The change conflicts with existing data.") from exc
+
+    def flush(self) -> None:
+        """Send pending changes now, to learn generated ids before the commit."""
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("The change conflicts with existing data.") from exc
+
+    def rollback(self) -> None:
+        self.session.rollback()
 
 
-class SqlOrderingUnitOfWorkFactory:
+class SqlAlchemyUnitOfWorkFactory:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
 
-    def __call__(self) -> SqlOrderingUnitOfWork:
-        return SqlOrderingUnitOfWork(self.session_factory)
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from shop.domain.cart import VariantSnapshot
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import Conflict, NotFound, ValidationFailed
 from shop.domain.orders.model import Buyer, Order, OrderLine
 

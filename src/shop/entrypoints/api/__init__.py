@@ -9,11 +9,11 @@ import flask_smorest
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from shop.entrypoints.problems import PROBLEM_JSON
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web.arguments import ShopArgumentsParser
+from shop.entrypoints.web.problems import PROBLEM_JSON
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Component response names (Python 3.13 renamed some statuses, e.g. 422's).
 UNAUTHORIZED = http.HTTPStatus(401).name
 FORBIDDEN = http.HTTPStatus(403).name
@@ -39,7 +39,7 @@ class ShopApi(Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self) -> None:
-        """Errors are handled by `shop.entrypoints.problems`, registered by the app factory."""
+        """Errors are handled by `shop.entrypoints.web.problems`, registered by the app factory."""
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from shop.bootstrap import Probe
 from shop.entrypoints.api import Blueprint
-from shop.entrypoints.context import adapters
-from shop.entrypoints.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
 
 blp = Blueprint("health", __name__, description="Probes")
 
@@ -52,10 +51,7 @@ class Readiness(MethodView):
     )
     def get(self) -> Response:
         """200 when the database (and Redis, when configured) answer."""
-        a = adapters()
-        checks: dict[str, str] = {"database": _check(a.check_database)}
-        if a.redis is not None:
-            checks["redis"] = _check(a.check_redis)
+        checks = {name: _check(probe) for name, probe in adapters().probes.items()}
         down = [name for name, state in checks.items() if state != "ok"]
         if down:
             return problem(
@@ -67,7 +63,7 @@ class Readiness(MethodView):
         return jsonify(status="ok", checks=checks)
 
 
-def _check(probe: Any) -> str:
+def _check(probe: Probe) -> str:
     try:
         probe()
     except Exception:  # noqa: BLE001 - any failure of the probe means "not ready"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from flask import json, request
@@ -66,7 +67,10 @@ class CanonicalQuery:
         validated: dict[str, Any] = {}
         try:
             for schema in self.schemas:
-                validated.update(_PARSER.parse(schema, request, location="query"))
+                loaded = _PARSER.parse(schema, request, location="query")
+                # A schema may load its query into a value object (a ProductSearch).
+                is_value = is_dataclass(loaded) and not isinstance(loaded, type)
+                validated.update(asdict(loaded) if is_value else loaded)
         except HTTPException:
             return None
         return json.dumps(validated, sort_keys=True, default=str, separators=(",", ":"))

@@ -37,9 +37,7 @@ PaymentEvent = Literal["succeeded", "failed", "refunded", "webhook_rejected"]
 CacheResult = Literal["hit", "miss", "fallback"]
 CartOperation = Literal["add", "set", "remove", "clear", "merge"]
 
-REQUESTS = Counter(
-    "shop_http_requests", "HTTP requests answered.", ["method", "route", "status"]
-)
+REQUESTS = Counter("shop_http_requests", "HTTP requests answered.", ["method", "route", "status"])
 REQUEST_SECONDS = Histogram(
     "shop_http_request_duration_seconds",
     "Time to answer an HTTP request.",

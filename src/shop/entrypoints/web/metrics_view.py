@@ -14,9 +14,9 @@ from flask_smorest import Blueprint
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from shop.entrypoints.problems import PROBLEM_JSON, problem
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import metrics
+from shop.entrypoints.web.problems import PROBLEM_JSON, problem
 from shop.entrypoints.web.request_log import elapsed_seconds, route_template
 
 blp = Blueprint("metrics", __name__, description="Operations")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from shop.domain.cart import CartOwner
+from shop.domain.cart.cart import CartOwner
 from shop.domain.errors import Conflict, ValidationFailed
 from shop.services.checkout.ports import (
     CheckoutUnitOfWork,

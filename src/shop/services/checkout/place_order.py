@@ -15,18 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shop.domain.cart import CartOwner
+from shop.domain.cart.cart import CartOwner
 from shop.domain.errors import DomainError, NotFound, ValidationFailed
 from shop.domain.orders.checkout import build_order, sum_lines
 from shop.domain.orders.model import Address, Buyer, Order
 from shop.domain.orders.tokens import hash_token, new_order_token
+from shop.services.cart.ports import CartStore
 from shop.services.checkout import idempotency
 from shop.services.checkout.idempotency import Claim, IdempotencyKey, Replay
 from shop.services.checkout.ports import CheckoutUnitOfWork, CheckoutUnitOfWorkFactory
-from shop.services.notifications.outbox import ORDER_CONFIRMATION, SWEEP_GRACE
-from shop.services.notifications.ports import OutboxDispatcher
-from shop.services.ports import CartStore, Clock
-from shop.services.transactions import TransactionConflict, with_retries
+from shop.services.common import Clock, TransactionConflict, with_retries
+from shop.services.notifications.ports import ORDER_CONFIRMATION, SWEEP_GRACE, OutboxDispatcher
 
 log = logging.getLogger(__name__)
 

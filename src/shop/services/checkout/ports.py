@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shop.domain.accounts import User
+from shop.domain.accounts.users import User
+from shop.services.common import UnitOfWork
 from shop.services.notifications.ports import OutboxRepository
 from shop.services.orders.ports import OrderRepository, StockRepository
-from shop.services.transactions import Transaction
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class UserReader(Protocol):
     def get(self, user_id: int) -> User | None: ...
 
 
-class CheckoutUnitOfWork(Transaction, Protocol):
+class CheckoutUnitOfWork(UnitOfWork, Protocol):
     @property
     def users(self) -> UserReader: ...
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shop.domain.errors import NotFound
+from shop.services.common import Clock, check_window
 from shop.services.notifications.confirmation import order_confirmation
 from shop.services.notifications.ports import (
+    SWEEP_GRACE,
     DeliveryFailed,
     Mailer,
     NotificationsUnitOfWorkFactory,
@@ -22,13 +24,9 @@ from shop.services.notifications.ports import (
     OutboxEntry,
     OutboxState,
 )
-from shop.services.paging import check_window
-from shop.services.ports import Clock
 
 log = logging.getLogger(__name__)
 
-ORDER_CONFIRMATION = "order_confirmation"
-SWEEP_GRACE = timedelta(seconds=5)  # how long the job handed over at commit gets first
 SWEEP_LEASE = timedelta(seconds=60)
 SWEEP_BATCH = 100
 IDEMPOTENCY_RETENTION = timedelta(hours=24)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from enum import StrEnum
 from typing import Any, Protocol
 
 from shop.domain.orders.model import Order
-from shop.services.transactions import Transaction
+from shop.services.common import UnitOfWork
+
+ORDER_CONFIRMATION = "order_confirmation"  # the kind of an order's confirmation email
+SWEEP_GRACE = timedelta(seconds=5)  # how long the job handed over at commit gets first
 
 
 class OutboxState(StrEnum):
@@ -71,7 +74,7 @@ class IdempotencyPurger(Protocol):
     def purge(self, created_before: datetime) -> int: ...
 
 
-class NotificationsUnitOfWork(Transaction, Protocol):
+class NotificationsUnitOfWork(UnitOfWork, Protocol):
     @property
     def outbox(self) -> OutboxRepository: ...
 

@@ -8,10 +8,8 @@ from shop.domain.errors import NotFound
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.domain.orders.tokens import token_matches
+from shop.services.common import Clock, TransactionConflict, check_window, with_retries
 from shop.services.orders.ports import OrderFilters, OrdersUnitOfWork, OrdersUnitOfWorkFactory
-from shop.services.paging import check_window
-from shop.services.ports import Clock
-from shop.services.transactions import TransactionConflict, with_retries
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shop.domain.cart import VariantSnapshot
+from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
-from shop.services.transactions import Transaction
+from shop.services.common import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class StockRepository(Protocol):
         ...
 
 
-class OrdersUnitOfWork(Transaction, Protocol):
+class OrdersUnitOfWork(UnitOfWork, Protocol):
     @property
     def orders(self) -> OrderRepository: ...
 

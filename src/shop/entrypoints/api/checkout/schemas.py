@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
 from shop.entrypoints.api.orders.schemas import (
     AddressSchema,
     OrderSchema,
     no_control_characters,
     text,
 )
-from shop.entrypoints.schemas.cart import CART_TOKEN_HEADER
-from shop.entrypoints.schemas.common import StrictSchema
+from shop.entrypoints.api.schemas import StrictSchema
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -8,9 +8,8 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shop.domain.cart import CartOwner
+from shop.domain.cart.cart import CartOwner
 from shop.domain.orders.model import Address
-from shop.entrypoints import auth
 from shop.entrypoints.api import BEARER
 from shop.entrypoints.api.checkout.schemas import (
     REPLAYED_HEADER,
@@ -20,9 +19,10 @@ from shop.entrypoints.api.checkout.schemas import (
     PlacedOrderSchema,
 )
 from shop.entrypoints.api.orders.schemas import present_json
-from shop.entrypoints.context import adapters
-from shop.entrypoints.problems import PROBLEM_JSON
-from shop.entrypoints.schemas.common import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web import auth
+from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.problems import PROBLEM_JSON
 from shop.services.checkout import idempotency
 from shop.services.checkout.idempotency import IdempotencyKey
 from shop.services.checkout.place_order import Contact, place_order

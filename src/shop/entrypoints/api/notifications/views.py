@@ -10,10 +10,10 @@ from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, fields, validate
 
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
-from shop.entrypoints.api.catalog_docs import admin_only
-from shop.entrypoints.context import adapters
+from shop.entrypoints.api.catalog.docs import admin_only
+from shop.entrypoints.web.context import adapters
 from shop.services.notifications import outbox
-from shop.services.notifications.ports import OutboxEntry, OutboxState
+from shop.services.notifications.ports import ORDER_CONFIRMATION, OutboxEntry, OutboxState
 
 blp = Blueprint(
     "outbox", __name__, url_prefix="/api/v1/admin/outbox", description="The email outbox"
@@ -27,7 +27,7 @@ class OutboxQuerySchema(Schema):
 
 class OutboxEntrySchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"example": outbox.ORDER_CONFIRMATION})
+    kind = fields.String(metadata={"example": ORDER_CONFIRMATION})
     state = fields.String(validate=validate.OneOf(STATES))
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shop.domain.money import to_amount
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
-from shop.entrypoints.schemas.common import StrictSchema
+from shop.entrypoints.api.schemas import StrictSchema
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "1299.00"}
 STATUSES = [str(s) for s in OrderStatus]

@@ -11,7 +11,6 @@ from flask_smorest.pagination import PaginationParameters
 
 from shop.domain.errors import Forbidden, Unauthorized
 from shop.domain.orders.status import OrderStatus
-from shop.entrypoints import auth
 from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE
 from shop.entrypoints.api.orders.schemas import (
     OrderQuerySchema,
@@ -20,7 +19,8 @@ from shop.entrypoints.api.orders.schemas import (
     StatusChangeSchema,
     present,
 )
-from shop.entrypoints.context import adapters
+from shop.entrypoints.web import auth
+from shop.entrypoints.web.context import adapters
 from shop.services.orders import manage
 from shop.services.orders.manage import Viewer
 from shop.services.orders.ports import OrderFilters

@@ -1,0 +1,202 @@
+"""Carts in Redis: one hash per cart, each operation one atomic round trip.
+
+`shop:cart:user:{id}` or `shop:cart:guest:{token}` -> `{variant_id: quantity, "_": "1"}`.
+The `_` marker field keeps an emptied cart alive (Redis deletes an empty hash), so a guest's
+token stays known until the cart expires. Writes that must read first (caps, "does this guest
+cart exist?", merge) are small Lua scripts, registered once and run with EVALSHA; Redis runs a
+script with nothing interleaved, so concurrent writes to one cart never lose an update. Every
+write renews the cart's TTL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from redis import Redis
+
+from shop.adapters.redis.client import redis_down_is_unavailable
+from shop.domain.cart.cart import CartOwner, MergedLine
+from shop.services.cart.ports import AddResult, MergeResult
+
+MARKER = "_"
+
+# KEYS[1] cart; ARGV: variant, quantity, cap, ttl, create (1/0).
+# -> nil (guest cart missing) | {applied 1/0, line quantity, {flat hash}}
+_ADD = """
+if ARGV[5] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then
+  return false
+end
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if current + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
+  return {0, current, redis.call('HGETALL', KEYS[1])}
+end
+local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], '_', '1')
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return {1, total, redis.call('HGETALL', KEYS[1])}
+"""
+
+# KEYS[1] cart; ARGV: variant, quantity (0 removes), ttl, create (1/0).
+# -> nil (guest cart missing) | {flat hash}
+_SET = """
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+if not exists and ARGV[4] == '0' then
+  return false
+end
+if ARGV[2] == '0' then
+  if exists then
+    redis.call('HDEL', KEYS[1], ARGV[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
+  end
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], '_', '1')
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return redis.call('HGETALL', KEYS[1])
+"""
+
+# KEYS[1] cart; ARGV: ttl. -> 1, or 0 when there was no cart (nothing is created).
+_CLEAR = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], '_', '1')
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+# KEYS[1] guest cart, KEYS[2] user cart; ARGV: ttl, then variant, cap pairs.
+# -> nil (guest cart missing) | {'missing', {variants without a cap}}
+#    | {'ok', {variant, requested, granted, ...}, {flat user hash}}
+_MERGE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return false
+end
+local caps = {}
+for i = 2, #ARGV, 2 do
+  caps[ARGV[i]] = tonumber(ARGV[i + 1])
+end
+local guest = redis.call('HGETALL', KEYS[1])
+local missing = {}
+for i = 1, #guest, 2 do
+  if guest[i] ~= '_' and caps[guest[i]] == nil then
+    missing[#missing + 1] = guest[i]
+  end
+end
+if #missing > 0 then
+  return {'missing', missing}
+end
+local merged = {}
+for i = 1, #guest, 2 do
+  local variant = guest[i]
+  if variant ~= '_' then
+    local requested = tonumber(redis.call('HGET', KEYS[2], variant) or '0') + tonumber(guest[i + 1])
+    local granted = math.max(0, math.min(requested, caps[variant]))
+    if granted > 0 then
+      redis.call('HSET', KEYS[2], variant, granted)
+    else
+      redis.call('HDEL', KEYS[2], variant)
+    end
+    merged[#merged + 1] = variant
+    merged[#merged + 1] = requested
+    merged[#merged + 1] = granted
+  end
+end
+redis.call('HSET', KEYS[2], '_', '1')
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[1])
+return {'ok', merged, redis.call('HGETALL', KEYS[2])}
+"""
+
+
+def _lines(flat: Sequence[Any]) -> dict[int, int]:
+    """A flat HGETALL reply (field, value, ...) as {variant_id: quantity}, marker left out."""
+    pairs = zip(flat[::2], flat[1::2], strict=True)
+    return {int(field): int(value) for field, value in pairs if _text(field) != MARKER}
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class RedisCartStore:
+    def __init__(self, client: Redis, ttl_seconds: int, prefix: str = "shop:cart:") -> None:
+        self._redis = client
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+        self._add = client.register_script(_ADD)
+        self._set = client.register_script(_SET)
+        self._clear = client.register_script(_CLEAR)
+        self._merge = client.register_script(_MERGE)
+
+    def key(self, owner: CartOwner) -> str:
+        if owner.user_id is not None:
+            return f"{self._prefix}user:{owner.user_id}"
+        if owner.token is None:
+            raise ValueError("a guest without a token has no cart")
+        return f"{self._prefix}guest:{owner.token}"
+
+    @redis_down_is_unavailable()
+    def lines(self, owner: CartOwner) -> dict[int, int] | None:
+        raw = self._redis.hgetall(self.key(owner))
+        if not raw:
+            return None if owner.is_guest else {}
+        return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
+
+    @redis_down_is_unavailable()
+    def add(
+        self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
+    ) -> AddResult | None:
+        reply = self._add(
+            keys=[self.key(owner)],
+            args=[variant_id, quantity, cap, self._ttl, int(create)],
+        )
+        if reply is None:
+            return None
+        applied, line_quantity, flat = reply
+        return AddResult(bool(applied), int(line_quantity), _lines(flat))
+
+    @redis_down_is_unavailable()
+    def set_quantity(
+        self, owner: CartOwner, variant_id: int, quantity: int, *, create: bool
+    ) -> dict[int, int] | None:
+        reply = self._set(
+            keys=[self.key(owner)], args=[variant_id, quantity, self._ttl, int(create)]
+        )
+        return None if reply is None else _lines(reply)
+
+    @redis_down_is_unavailable()
+    def clear(self, owner: CartOwner) -> bool:
+        return bool(self._clear(keys=[self.key(owner)], args=[self._ttl]))
+
+    @redis_down_is_unavailable()
+    def discard(self, owner: CartOwner, variant_ids: Iterable[int]) -> None:
+        fields = [str(v) for v in variant_ids]
+        if fields:
+            self._redis.hdel(self.key(owner), *fields)
+
+    @redis_down_is_unavailable()
+    def merge(self, token: str, user_id: int, caps: Mapping[int, int]) -> MergeResult | None:
+        guest = CartOwner.guest(token)
+        if guest.token is None:
+            return None
+        args: list[int] = [self._ttl]
+        for variant_id, cap in caps.items():
+            args += [variant_id, cap]
+        reply = self._merge(keys=[self.key(guest), self.key(CartOwner.user(user_id))], args=args)
+        if reply is None:
+            return None
+        if _text(reply[0]) == "missing":
+            return MergeResult(missing=tuple(sorted(int(v) for v in reply[1])))
+        flat_merged, flat_lines = reply[1], reply[2]
+        merged = tuple(
+            MergedLine(int(flat_merged[i]), int(flat_merged[i + 1]), int(flat_merged[i + 2]))
+            for i in range(0, len(flat_merged), 3)
+        )
+        return MergeResult(merged=merged, lines=_lines(flat_lines))
+
+    @redis_down_is_unavailable()
+    def ping(self) -> None:
+        self._redis.ping()

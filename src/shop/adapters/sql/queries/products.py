@@ -1,0 +1,210 @@
+"""The catalog's read side (DESIGN.md "Reads are not writes"): SQLAlchemy Core selects that
+return plain dicts shaped like the API's responses, skipping the ORM and the domain.
+
+Statement budget, whatever the page size: a product list costs 2 (count, page), a product or
+variant detail 2 or 1, the attribute list 3. Every per-row figure comes from inside those
+statements: the lowest active price from products.price_from (kept by the domain), stock
+from a correlated EXISTS, attributes from joins.
+
+On PostgreSQL, `q` is served by the trigram (pg_trgm) index of migration 0003 on
+products.search_text (name, description and active SKUs, lower-cased, kept by the domain):
+one predicate, so the planner reads a rare term from the index and walks the sort order for
+a common one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, assert_never
+
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, true
+
+from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
+from shop.adapters.sql.queries.details import ProductDetails
+from shop.adapters.sql.queries.reads import (
+    NO_RATING,
+    SqlReads,
+    category_of,
+    offset,
+    products_with_category,
+)
+from shop.adapters.sql.queries.taxonomy import Taxonomy
+from shop.services.catalog.ports import ProductSearch, ProductSort
+from shop.services.common import Page, Row
+
+p = tables.products
+c = tables.categories
+v = tables.variants
+a = tables.attributes
+av = tables.attribute_values
+vav = tables.variant_attribute_values
+
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for a case-insensitive LIKE, with the wildcards of `text` taken literally."""
+    escaped = (
+        text.lower()
+        .replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
+
+
+class ProductLists(SqlReads):
+    def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
+        conditions = list(self._conditions(search))
+        count = select(func.count()).select_from(p).where(*conditions)
+        with connect(self.engine) as connection:
+            total = int(connection.scalar(count) or 0)
+            if total <= offset(page, page_size):
+                return [], total  # past the end: no second statement
+            rows = connection.execute(self._page(search, conditions, page, page_size)).mappings()
+            return [self._summary(row) for row in rows], total
+
+    def _conditions(self, search: ProductSearch) -> Iterable[ColumnElement[bool]]:
+        if not search.include_inactive:
+            yield p.c.is_active == true()
+        if search.q:
+            yield _text_match(search.q, search.include_inactive)
+        if search.category is not None:
+            slug = select(c.c.id).where(c.c.slug == search.category).scalar_subquery()
+            yield p.c.category_id == slug
+        variant_rule = _variant_rule(search)
+        if variant_rule is not None:
+            yield variant_rule
+        if search.in_stock is False:
+            yield ~_has_stock()
+
+    def _page(
+        self,
+        search: ProductSearch,
+        conditions: Sequence[ColumnElement[bool]],
+        page: int,
+        page_size: int,
+    ) -> Select[Any]:
+        query = products_with_category(
+            p.c.id,
+            p.c.name,
+            p.c.slug,
+            p.c.image_url,
+            p.c.is_active,
+            p.c.price_from,
+            _stock_flag().label("in_stock"),
+        ).where(*conditions)
+        return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
+
+    def _summary(self, row: Any) -> Row:
+        return {
+            "id": row.id,
+            "name": row.name,
+            "slug": row.slug,
+            "category": category_of(row),
+            "image_url": row.image_url,
+            "price_from": row.price_from,
+            "currency": self.currency,
+            "in_stock": bool(row.in_stock),
+            "is_active": bool(row.is_active),
+            "rating": dict(NO_RATING),
+        }
+
+
+class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy):
+    """The CatalogQueries port on SQLAlchemy Core."""
+
+
+def _has_stock() -> ColumnElement[bool]:
+    stocked = v.alias("stocked")
+    return exists().where(
+        stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0
+    )
+
+
+def _stock_flag() -> Any:
+    """1 when the product has an active variant in stock, else NULL, for a select list.
+
+    Not EXISTS: PostgreSQL turns an EXISTS in a select list into a hash of every variant
+    (a scan of the whole table) even for a page of 20; a LIMIT 1 subquery is looked up
+    per row through the variants' product_id index.
+    """
+    stocked = v.alias("stocked")
+    return (
+        select(literal(1))
+        .where(stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _text_match(q: str, include_inactive: bool) -> ColumnElement[bool]:
+    """Name, description or an active variant's SKU contains `q` (products.search_text,
+    one trigram index on PostgreSQL). Admins also find products by an inactive SKU."""
+    pattern = like_pattern(q)
+    match = p.c.search_text.like(pattern, escape=LIKE_ESCAPE)
+    if not include_inactive:
+        return match
+    hidden = v.alias("by_sku")
+    by_inactive_sku = select(hidden.c.product_id).where(
+        func.lower(hidden.c.sku).like(pattern, escape=LIKE_ESCAPE)
+    )
+    return or_(match, p.c.id.in_(by_inactive_sku))
+
+
+def _variant_rule(search: ProductSearch) -> ColumnElement[bool] | None:
+    """One active variant must meet every variant condition at once (price range,
+    attributes, stock), as a shopper filtering "Blue, under 500" expects.
+
+    Written as "product id in (variants that match)", joining each wanted attribute value
+    through the attribute-value index: far cheaper on a large catalog than testing every
+    product's variants in turn.
+    """
+    one = v.alias("one")
+    joined: Any = one
+    rules: list[ColumnElement[bool]] = []
+    if search.min_price is not None:
+        rules.append(one.c.price >= Decimal(search.min_price))
+    if search.max_price is not None:
+        rules.append(one.c.price <= Decimal(search.max_price))
+    if search.in_stock:
+        rules.append(one.c.stock > 0)
+    for index, (name, value) in enumerate(search.attributes):
+        link = vav.alias(f"link{index}")
+        val, attr = av.alias(f"val{index}"), a.alias(f"attr{index}")
+        wanted = (
+            select(val.c.id)
+            .join(attr, attr.c.id == val.c.attribute_id)
+            .where(
+                func.lower(attr.c.name) == name.strip().lower(),
+                func.lower(val.c.value) == value.strip().lower(),
+            )
+        )
+        joined = joined.join(link, link.c.variant_id == one.c.id)
+        rules.append(link.c.attribute_value_id.in_(wanted))
+    if not rules:
+        return None
+    matching = select(one.c.product_id).select_from(joined).where(one.c.is_active == true(), *rules)
+    return p.c.id.in_(matching)
+
+
+def _order(search: ProductSearch) -> list[Any]:
+    """The sort, then the id, so pages never overlap; products without a price come last."""
+    key: Any
+    match search.sort_key:
+        case ProductSort.PRICE:
+            key = p.c.price_from
+        case ProductSort.NAME:
+            key = func.lower(p.c.name)
+        case ProductSort.CREATED_AT:
+            key = p.c.created_at
+        case unknown:
+            assert_never(unknown)
+    primary = key.desc() if search.descending else key.asc()
+    if search.sort_key is ProductSort.PRICE:
+        # Matches the indexes of migration 0002; the other keys are never null, and their
+        # default null order keeps their indexes usable in both directions.
+        primary = primary.nulls_last()
+    return [primary, p.c.id.desc() if search.descending else p.c.id.asc()]

@@ -1,0 +1,40 @@
+"""What the catalog's read queries share: the engine, the currency, and paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+
+from shop.adapters.sql import tables
+from shop.services.common import Row
+
+p = tables.products
+c = tables.categories
+
+NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
+
+
+def offset(page: int, page_size: int) -> int:
+    return (page - 1) * page_size
+
+
+def products_with_category(*columns: Any) -> Select[Any]:
+    """Product `columns` and their category's (read back by `category_of`), joined."""
+    return select(
+        *columns,
+        c.c.id.label("category_id"),
+        c.c.name.label("category_name"),
+        c.c.slug.label("category_slug"),
+    ).select_from(p.join(c, c.c.id == p.c.category_id))
+
+
+def category_of(row: Any) -> Row:
+    """The nested category of a `products_with_category` row."""
+    return {"id": row.category_id, "name": row.category_name, "slug": row.category_slug}
+
+
+class SqlReads:
+    def __init__(self, engine: Engine, currency: str) -> None:
+        self.engine = engine
+        self.currency = currency

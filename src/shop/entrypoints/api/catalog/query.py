@@ -1,0 +1,82 @@
+"""The product list's query string, parsed into the ProductSearch it asks for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from shop.domain.catalog.rules import MAX_SLUG_LENGTH
+from shop.entrypoints.api.catalog.fields import money_in
+from shop.services.catalog.ports import DEFAULT_PRODUCT_SORT, PRODUCT_SORTS, ProductSearch
+
+MAX_ATTR_FILTERS = 10
+
+
+def _attr_filter(value: str) -> None:
+    name, sep, wanted = value.partition(":")
+    if not sep or not name.strip() or not wanted.strip():
+        raise ValidationError("Use Name:Value, e.g. Color:Blue.")
+
+
+class ProductQuerySchema(Schema):
+    """Query parameters of the product list (page and page_size are parsed by the pager)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Case-insensitive match on name, description or any SKU."},
+    )
+    category = fields.String(
+        validate=validate.Length(max=MAX_SLUG_LENGTH), metadata={"description": "Category slug."}
+    )
+    # Examples Swagger UI pre-fills: together they match products of the demo catalog.
+    min_price = money_in(example="100.00")
+    max_price = money_in(example="2000.00")
+    attr = fields.List(
+        fields.String(validate=[validate.Length(max=121), _attr_filter]),
+        validate=validate.Length(max=MAX_ATTR_FILTERS),
+        metadata={
+            "description": "Repeatable Name:Value; one variant must have them all.",
+            "example": ["Color:Black", "Memory:256GB"],
+        },
+    )
+    in_stock = fields.Boolean(
+        metadata={
+            "description": "true: an active variant has stock; false: none has.",
+        }
+    )
+    sort = fields.String(load_default=DEFAULT_PRODUCT_SORT, validate=validate.OneOf(PRODUCT_SORTS))
+
+    @validates_schema
+    def _price_range(self, data: dict[str, Any], **kwargs: Any) -> None:
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Must not exceed max_price.", "min_price")
+
+    @post_load
+    def _search(self, data: dict[str, Any], **kwargs: Any) -> ProductSearch:
+        """The public search these parameters ask for (the view decides about inactive ones)."""
+        pairs = []
+        for item in data.get("attr") or []:
+            name, _, value = item.partition(":")
+            pairs.append((name.strip(), value.strip()))
+        return ProductSearch(
+            q=(data.get("q") or "").strip() or None,
+            category=data.get("category"),
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            attributes=tuple(pairs),
+            in_stock=data.get("in_stock"),
+            sort=data["sort"],
+        )

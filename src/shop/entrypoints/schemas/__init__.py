@@ -1,1 +1,0 @@
-"""marshmallow schemas: the JSON shapes of the public contract (API.md)."""
