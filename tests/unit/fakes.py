@@ -201,7 +201,7 @@ class FakeUnitOfWork:
         return FakeVariantRepository(self.products)
 
     @property
-    def stock(self) -> FakeStockLedger:
+    def stock_ledger(self) -> FakeStockLedger:
         return FakeStockLedger(self.products, self._tables().stock_adjustments)
 
     @property

@@ -32,7 +32,7 @@ class SqlAlchemyUnitOfWork:
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.variants = SqlVariantRepository(self.session)
-        self.stock = SqlStockLedger(self.session)
+        self.stock_ledger = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
         return self
 

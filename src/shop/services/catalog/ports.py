@@ -108,7 +108,7 @@ class StockLedger(Protocol):
 
 class StockUnitOfWork(AuditedUnitOfWork, Protocol):
     @property
-    def stock(self) -> StockLedger: ...
+    def stock_ledger(self) -> StockLedger: ...
 
 
 class CatalogUnitOfWork(

@@ -29,9 +29,9 @@ def adjust_stock(
     """
     delta, reason = check_adjustment(delta, reason)
     with uow_factory() as uow:
-        stock_after = uow.stock.apply_delta(variant_id, delta)
+        stock_after = uow.stock_ledger.apply_delta(variant_id, delta)
         if stock_after is None:
-            available = uow.stock.stock_of(variant_id)
+            available = uow.stock_ledger.stock_of(variant_id)
             if available is None:
                 raise NotFound(f"No variant with id {variant_id}.")
             if delta > 0:
@@ -51,7 +51,7 @@ def adjust_stock(
             actor_id=actor.user_id,
             created_at=clock.now(),
         )
-        uow.stock.add(adjustment)
+        uow.stock_ledger.add(adjustment)
         uow.flush()
         changes: Changes = {"stock": [stock_after - delta, stock_after], "reason": [None, reason]}
         record(uow, actor, clock, "stock", "variant", variant_id, changes)
