@@ -44,6 +44,7 @@ from shop.adapters.sql.engine import (
 from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.audit import SqlAuditQueries
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
+from shop.adapters.sql.queries.order_figures import SqlOrderFigures
 from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -67,6 +68,7 @@ from shop.services.catalog.ports import (
 )
 from shop.services.common import Clock, ServiceUnavailable
 from shop.services.operations.ports import JobQueueStats, OutboxStats
+from shop.services.orders.ports import OrderFigureQueries
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,7 @@ class Adapters:
     catalog: CatalogBundle
     cart: CartDependencies
     audit: AuditQueries
+    order_figures: OrderFigureQueries
     operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
@@ -192,6 +195,7 @@ def bootstrap(settings: Settings) -> Adapters:
         ),
         cart=cart,
         audit=SqlAuditQueries(engine),
+        order_figures=SqlOrderFigures(engine),
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
@@ -263,7 +267,7 @@ def _accounts(
             settings.login_failures_per_address,
         ),
         roles=uow,
-        customers=SqlCustomerQueries(engine),
+        customers=SqlCustomerQueries(engine, settings.currency),
     )
 
 

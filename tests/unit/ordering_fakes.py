@@ -16,12 +16,14 @@ from types import TracebackType
 from typing import Any, Self
 
 from shop.domain.accounts.users import User
+from shop.domain.audit import AuditEntry
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.services.checkout.ports import IdempotencyRecord
 from shop.services.notifications.ports import DeliveryFailed, OutboxEntry, OutboxState
 from shop.services.orders.ports import OrderFilters
+from tests.unit.fakes import FakeAuditTrail
 
 
 @dataclass
@@ -44,6 +46,7 @@ class FakeShopState:
     orders: dict[int, Order] = field(default_factory=dict)
     outbox: dict[int, OutboxEntry] = field(default_factory=dict)
     keys: dict[tuple[str, str], IdempotencyRow] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FakeShopState:
@@ -53,6 +56,7 @@ class FakeShopState:
             orders=copy.deepcopy(self.orders, memo),
             outbox=dict(self.outbox),
             keys=copy.deepcopy(self.keys, memo),
+            audit=list(self.audit),
         )
         clone.ids = self.ids  # ids are never reused, committed or not
         return clone
@@ -245,7 +249,11 @@ class FakeOrderingUnitOfWork:
         self.orders = FakeOrders(self.state)
         self.outbox = FakeOutbox(self.state)
         self.idempotency = FakeIdempotency(self.state)
+        self.audit = FakeAuditTrail(self.state.audit)
         return self
+
+    def flush(self) -> None:
+        """Ids are given when rows are added."""
 
     def __exit__(
         self,
@@ -264,6 +272,7 @@ class FakeOrderingUnitOfWork:
         self.shared.orders = self.state.orders
         self.shared.outbox = self.state.outbox
         self.shared.keys = self.state.keys
+        self.shared.audit = self.state.audit
         self.log.append("commit")
 
 

@@ -11,6 +11,7 @@ from shop.entrypoints.admin_console.views import (  # noqa: F401 - they register
     audit,
     auth,
     dashboard,
+    orders,
     people,
     products,
     taxonomy,

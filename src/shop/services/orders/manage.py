@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shop.domain.audit import SYSTEM, Actor, AuditEntry
 from shop.domain.errors import NotFound
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
@@ -58,29 +59,43 @@ def get_order(uow: OrdersUnitOfWorkFactory, viewer: Viewer, order_id: int) -> Or
 
 
 def cancel_order(
-    uow: OrdersUnitOfWorkFactory, clock: Clock, viewer: Viewer, order_id: int
+    uow: OrdersUnitOfWorkFactory,
+    clock: Clock,
+    viewer: Viewer,
+    order_id: int,
+    *,
+    actor: Actor | None = None,
 ) -> Order:
     """Cancel the order and return its units to stock, once, however many cancels race.
 
     The owner may cancel a pending order, an admin a pending or paid one. Raises NotFound for
     an order the viewer may not see (guests with a token may read, not cancel) and
-    InvalidTransition otherwise.
+    InvalidTransition otherwise. An admin's cancel (given `actor`) is audited.
     """
     owner_only = Viewer(user_id=viewer.user_id, is_admin=viewer.is_admin)
     return with_retries(
-        lambda: _change(uow, clock, owner_only, order_id, OrderStatus.CANCELLED, cancel=True)
+        lambda: _change(
+            uow, clock, owner_only, order_id, OrderStatus.CANCELLED, cancel=True, actor=actor
+        )
     )
 
 
 def change_status(
-    uow: OrdersUnitOfWorkFactory, clock: Clock, order_id: int, target: OrderStatus
+    uow: OrdersUnitOfWorkFactory,
+    clock: Clock,
+    order_id: int,
+    target: OrderStatus,
+    *,
+    actor: Actor = SYSTEM,
 ) -> Order:
-    """An admin moves an order along an allowed transition (a cancel restocks).
+    """An admin moves an order along an allowed transition (a cancel restocks), audited.
 
     Raises NotFound and InvalidTransition.
     """
     admin = Viewer(is_admin=True)
-    return with_retries(lambda: _change(uow, clock, admin, order_id, target, cancel=False))
+    return with_retries(
+        lambda: _change(uow, clock, admin, order_id, target, cancel=False, actor=actor)
+    )
 
 
 def _change(
@@ -91,6 +106,7 @@ def _change(
     target: OrderStatus,
     *,
     cancel: bool,
+    actor: Actor | None,
 ) -> Order:
     with uow() as work:
         order = work.orders.get(order_id, for_update=True)
@@ -103,6 +119,9 @@ def _change(
         else:
             order.move_to(target, now)
         _store_move(work, order, current)
+        if actor is not None:
+            changes = {"status": [str(current), str(order.status)]}
+            work.audit.record(AuditEntry.of(actor, now, "status", "order", order_id, changes))
         work.commit()
     return order
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
-from shop.services.common import UnitOfWork
+from shop.services.audit.ports import AuditedUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class StockRepository(Protocol):
         ...
 
 
-class OrdersUnitOfWork(UnitOfWork, Protocol):
+class OrdersUnitOfWork(AuditedUnitOfWork, Protocol):
+    """Orders and stock; an admin's move of an order is audited in the same transaction."""
+
     @property
     def orders(self) -> OrderRepository: ...
 
@@ -71,3 +74,19 @@ class OrdersUnitOfWork(UnitOfWork, Protocol):
 
 class OrdersUnitOfWorkFactory(Protocol):
     def __call__(self) -> OrdersUnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """The dashboard's order figures. Revenue counts orders that were paid (paid, shipped or
+    delivered), by the day they were placed."""
+
+    orders_today: int
+    orders_week: int
+    revenue_today: Decimal
+    revenue_week: Decimal
+    awaiting_fulfilment: int  # paid, not yet shipped
+
+
+class OrderFigureQueries(Protocol):
+    def figures(self, day_start: datetime, week_start: datetime) -> OrderFigures: ...

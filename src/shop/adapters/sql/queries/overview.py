@@ -9,6 +9,8 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
+from shop.adapters.sql.order_tables import orders
+from shop.adapters.sql.queries.order_figures import PAID
 from shop.adapters.sql.queries.products import _text_match, like_pattern
 from shop.adapters.sql.queries.reads import (
     SqlReads,
@@ -102,13 +104,33 @@ def _conditions(filters: ProductOverviewFilter, min_stock: Any) -> list[ColumnEl
 
 
 class SqlCustomerQueries:
-    """Accounts for the console. Order figures join in once orders exist."""
+    """Accounts for the console, with their order count and lifetime value (paid orders)."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, currency: str) -> None:
         self.engine = engine
+        self.currency = currency
 
     def customers(self, q: str | None, page: int, page_size: int) -> Page:
-        query = select(u.c.id, u.c.email, u.c.full_name, u.c.role, u.c.created_at)
+        o = orders
+        spent = (
+            select(
+                o.c.user_id,
+                func.count().label("order_count"),
+                func.sum(o.c.total).filter(o.c.status.in_(PAID)).label("lifetime_value"),
+            )
+            .where(o.c.user_id.is_not(None))
+            .group_by(o.c.user_id)
+            .subquery()
+        )
+        query = select(
+            u.c.id,
+            u.c.email,
+            u.c.full_name,
+            u.c.role,
+            u.c.created_at,
+            func.coalesce(spent.c.order_count, 0).label("order_count"),
+            func.coalesce(spent.c.lifetime_value, 0).label("lifetime_value"),
+        ).outerjoin(spent, spent.c.user_id == u.c.id)
         if q:
             pattern = like_pattern(q.lower())
             query = query.where(
@@ -119,6 +141,5 @@ class SqlCustomerQueries:
             )
         rows, total = counted_page(self.engine, query, [u.c.id.desc()], page, page_size)
         return [
-            {**row._mapping, "role": str(row.role), "order_count": 0, "lifetime_value": None}
-            for row in rows
+            {**row._mapping, "role": str(row.role), "currency": self.currency} for row in rows
         ], total

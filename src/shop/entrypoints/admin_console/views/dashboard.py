@@ -11,6 +11,7 @@ from shop.entrypoints.web.context import adapters
 from shop.services.audit import log
 from shop.services.audit.ports import AuditFilter
 from shop.services.catalog import overview
+from shop.services.orders import figures
 
 RECENT = 10
 
@@ -23,5 +24,6 @@ def dashboard() -> Any:
         "admin/dashboard.html",
         low_stock=overview.low_stock(a.catalog.overview, RECENT),
         activity=activity,
-        figures=None,
+        figures=figures.dashboard_figures(a.order_figures, a.clock),
+        currency=a.settings.currency,
     )

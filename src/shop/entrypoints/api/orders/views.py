@@ -112,7 +112,10 @@ class OrderItem(MethodView):
         if not auth.is_admin():
             raise Forbidden("Only administrators change an order's status.")
         a = adapters()
-        order = manage.change_status(a.ordering.uow, a.clock, order_id, OrderStatus(body["status"]))
+        target = OrderStatus(body["status"])
+        order = manage.change_status(
+            a.ordering.uow, a.clock, order_id, target, actor=auth.api_actor()
+        )
         return present(order)
 
 
@@ -126,4 +129,8 @@ class OrderCancel(MethodView):
         """Cancel the order (its owner while pending; an admin while pending or paid); the
         units go back to stock in the same transaction, once."""
         a = adapters()
-        return present(manage.cancel_order(a.ordering.uow, a.clock, _viewer(), order_id))
+        viewer = _viewer()
+        by_admin = auth.api_actor() if viewer.is_admin else None
+        return present(
+            manage.cancel_order(a.ordering.uow, a.clock, viewer, order_id, actor=by_admin)
+        )
