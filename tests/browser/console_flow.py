@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.integration.apps import PASSWORD
+from tests.integration.checkout_support import BODY
 
 
 def sign_in(page: Page, base_url: str, email: str) -> None:
@@ -104,6 +105,39 @@ def adjust_stock(page: Page, base_url: str, product_id: int) -> None:
     screenshot(page, "variant")
 
 
+def place_order(base_url: str, product_id: int) -> int:
+    """A guest buys two units of the product's first variant through the public API."""
+    product = requests.get(f"{base_url}/api/v1/products/{product_id}", timeout=5).json()
+    variant_id = product["variants"][0]["id"]
+    added = requests.post(
+        f"{base_url}/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 2}, timeout=5
+    )
+    order = requests.post(
+        f"{base_url}/api/v1/checkout",
+        json=BODY,
+        headers={"X-Cart-Token": added.headers["X-Cart-Token"]},
+        timeout=10,
+    )
+    assert order.status_code == 201, order.text
+    return int(order.json()["id"])
+
+
+def move_order(page: Page, base_url: str, order_id: int) -> None:
+    """Each move is a confirmed button; only the allowed ones are shown."""
+    page.goto(f"{base_url}/admin/orders")
+    page.get_by_role("link", name=f"#{order_id}").click()
+    expect(page.get_by_role("button", name="Mark shipped")).to_have_count(0)
+    for button, status in (
+        ("Mark paid", "paid"),
+        ("Mark shipped", "shipped"),
+        ("Mark delivered", "delivered"),
+    ):
+        page.get_by_role("button", name=button).click()  # the confirmation is accepted
+        expect(page.locator("#order-status")).to_have_text(status)
+    expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)
+    screenshot(page, "order")
+
+
 def read_audit_log(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/admin/audit")
     rows = page.locator("table.audit tbody tr")
@@ -112,10 +146,11 @@ def read_audit_log(page: Page, base_url: str) -> None:
         return rows.filter(has=page.get_by_role("cell", name=name, exact=True))
 
     expect(action("stock")).to_have_count(1)
+    expect(action("status")).to_have_count(3)
     expect(action("create")).to_have_count(1 + 2 + 1 + 5)  # category, attributes, product, variants
     expect(action("update")).to_have_count(4)  # the four attribute values
     expect(rows.filter(has=page.get_by_role("cell", name="console", exact=True))).to_have_count(
-        rows.count()
+        1 + 2 + 1 + 5 + 4 + 1 + 3
     )
     page.get_by_label("Entity", exact=True).select_option("product")
     page.get_by_role("button", name="Filter").click()
@@ -134,6 +169,8 @@ def find_customer(page: Page, base_url: str, email: str) -> None:
 
 def sign_out(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/admin")
+    expect(page.locator("#orders-today")).to_have_text("1")
+    expect(page.locator("#revenue-today")).to_have_text("30.00 USD")
     screenshot(page, "dashboard")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
