@@ -113,6 +113,9 @@ def test_every_console_change_is_audited_as_the_console(app: Flask) -> None:
     console = signed_in_console(app)
     category_id, pid = _build_catalog(console)
     console.post(f"/admin/categories/{category_id}", {"name": "Tees"})
+    console.post("/admin/categories", {"name": "Spare"})
+    spare = next(c for c in console.client.get("/api/v1/categories").json if c["name"] == "Spare")  # type: ignore[union-attr]
+    console.post(f"/admin/categories/{spare['id']}/delete")
     variant = console.post(
         f"/admin/products/{pid}/matrix",
         {**_axes(console), "sku_prefix": "T", "price": "9.99", "stock": "2"},
@@ -133,6 +136,7 @@ def test_every_console_change_is_audited_as_the_console(app: Flask) -> None:
     assert kinds >= {
         ("create", "category"),
         ("update", "category"),
+        ("delete", "category"),
         ("create", "attribute"),
         ("update", "attribute"),
         ("create", "product"),

@@ -65,3 +65,19 @@ def attempt(change: Callable[[], T], success: str) -> T | None:
         return None
     flash(success, "success")
     return result
+
+
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """The `page` query argument, within 1..MAX_PAGE (a bad or missing one is the first)."""
+    try:
+        page = optional_int(request.args.get("page")) or 1
+    except ValidationFailed:
+        page = 1
+    return max(1, min(page, MAX_PAGE))
+
+
+def page_count(total: int, page_size: int) -> int:
+    return max(1, -(-total // page_size))

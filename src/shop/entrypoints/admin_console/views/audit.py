@@ -9,7 +9,7 @@ from flask import render_template, request
 
 from shop.domain.errors import ValidationFailed
 from shop.entrypoints.admin_console.blueprint import console
-from shop.entrypoints.admin_console.forms import optional_int
+from shop.entrypoints.admin_console.forms import optional_int, page_count, page_number
 from shop.entrypoints.web.context import adapters
 from shop.services.audit import log
 from shop.services.audit.ports import AuditFilter
@@ -38,7 +38,7 @@ def audit_log() -> Any:
         entity_id=args.get("entity_id", "").strip() or None,
         since=_since(args.get("since", "").strip()),
     )
-    page = max(1, min(optional_int(args.get("page")) or 1, 10_000))
+    page = page_number()
     rows, total = log.list_entries(adapters().audit, filters, page, PAGE_SIZE)
     return render_template(
         "admin/audit.html",
@@ -46,5 +46,5 @@ def audit_log() -> Any:
         total=total,
         filters=filters,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=page_count(total, PAGE_SIZE),
     )

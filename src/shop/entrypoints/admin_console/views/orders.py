@@ -11,7 +11,7 @@ from flask import redirect, render_template, request, url_for
 from shop.domain.errors import ValidationFailed
 from shop.domain.orders.status import ALLOWED_MOVES, OrderStatus
 from shop.entrypoints.admin_console.blueprint import console
-from shop.entrypoints.admin_console.forms import attempt, optional_int
+from shop.entrypoints.admin_console.forms import attempt, page_count, page_number
 from shop.entrypoints.admin_console.session import actor
 from shop.entrypoints.web.context import adapters
 from shop.services.audit import log
@@ -73,14 +73,14 @@ def order_list() -> Any:
         created_after=_day(args.get("created_after", ""), "created_after"),
         created_before=_day(args.get("created_before", ""), "created_before", end=True),
     )
-    page = max(1, min(optional_int(args.get("page")) or 1, 10_000))
+    page = page_number()
     rows, total = manage.list_orders(adapters().ordering.uow, ADMIN, filters, page, PAGE_SIZE)
     return render_template(
         "admin/orders.html",
         rows=rows,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=page_count(total, PAGE_SIZE),
         filters=filters,
         statuses=[str(s) for s in OrderStatus],
         created_after=args.get("created_after", ""),

@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, url_for
 
 from shop.domain.accounts.users import Role
 from shop.entrypoints.admin_console.blueprint import console
-from shop.entrypoints.admin_console.forms import attempt, optional_int
+from shop.entrypoints.admin_console.forms import attempt, page_count, page_number
 from shop.entrypoints.admin_console.session import actor
 from shop.entrypoints.web.context import adapters
 from shop.services.accounts import admins
@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 @console.route("/customers")
 def customer_list() -> Any:
     q = request.args.get("q", "").strip() or None
-    page = max(1, min(optional_int(request.args.get("page")) or 1, 10_000))
+    page = page_number()
     rows, total = admins.list_customers(adapters().accounts.customers, q, page, PAGE_SIZE)
     return render_template(
         "admin/customers.html",
@@ -27,7 +27,7 @@ def customer_list() -> Any:
         total=total,
         q=q or "",
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=page_count(total, PAGE_SIZE),
     )
 
 

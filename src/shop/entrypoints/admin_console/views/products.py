@@ -8,7 +8,14 @@ from flask import redirect, render_template, request, url_for
 
 from shop.domain.errors import DomainError, ValidationFailed
 from shop.entrypoints.admin_console.blueprint import console
-from shop.entrypoints.admin_console.forms import attempt, describe, optional_int, text
+from shop.entrypoints.admin_console.forms import (
+    attempt,
+    describe,
+    optional_int,
+    page_count,
+    page_number,
+    text,
+)
 from shop.entrypoints.admin_console.session import actor
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import overview, products, reads
@@ -35,14 +42,9 @@ def _filters() -> ProductOverviewFilter:
     )
 
 
-def _page() -> int:
-    page = optional_int(request.args.get("page")) or 1
-    return max(1, min(page, 10_000))
-
-
 @console.route("/products")
 def product_list(results: list[dict[str, Any]] | None = None) -> Any:
-    page = _page()
+    page = page_number()
     try:
         filters = _filters()
     except ValidationFailed as error:
@@ -56,7 +58,7 @@ def product_list(results: list[dict[str, Any]] | None = None) -> Any:
         rows=rows,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=page_count(total, PAGE_SIZE),
         filters=filters,
         categories=_all_categories(),
         results=results,
