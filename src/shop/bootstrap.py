@@ -40,6 +40,8 @@ from shop.adapters.sql.engine import (
 )
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
+from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
+from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
@@ -51,6 +53,11 @@ from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
+from shop.services.reviews.ports import (
+    PurchaseRecords,
+    ReviewQueries,
+    ReviewsUnitOfWorkFactory,
+)
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +90,14 @@ class CatalogBundle:
 
 
 @dataclass(frozen=True)
+class ReviewsBundle:
+    uow: ReviewsUnitOfWorkFactory
+    version: CatalogVersion  # a review changes its product's rating: a catalog change
+    queries: ReviewQueries
+    purchases: PurchaseRecords
+
+
+@dataclass(frozen=True)
 class RateLimitStorage:
     """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
 
@@ -99,6 +114,7 @@ class Adapters:
     accounts: AccountsBundle
     catalog: CatalogBundle
     cart: CartDependencies
+    reviews: ReviewsBundle
     rate_limits: RateLimitStorage
     engine: Engine
     redis: Redis | None
@@ -148,6 +164,12 @@ def bootstrap(settings: Settings) -> Adapters:
             responses=_response_cache(settings, redis_clients),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
+        reviews=ReviewsBundle(
+            uow=uow,
+            version=catalog_version,
+            queries=SqlReviewQueries(engine),
+            purchases=SqlPurchaseRecords(engine),
+        ),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
         redis=redis,

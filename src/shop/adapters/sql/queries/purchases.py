@@ -1,0 +1,53 @@
+"""Verified purchases, from the order tables: an order in status paid, shipped or delivered
+holding a variant of the product. One statement per call, whatever the number of users."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, column, exists, select, table
+
+from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
+from shop.domain.reviews.reviews import PURCHASE_STATUSES
+
+v = tables.variants
+orders = table("orders", column("id"), column("user_id"), column("status"))
+order_lines = table("order_lines", column("order_id"), column("variant_id"))
+
+
+def bought(user_id: Any, product_id: int) -> ColumnElement[bool]:
+    """`user_id` (a value or a column) has a paid, shipped or delivered order of the product."""
+    return exists().where(
+        orders.c.user_id == user_id,
+        orders.c.status.in_(PURCHASE_STATUSES),
+        order_lines.c.order_id == orders.c.id,
+        order_lines.c.variant_id == v.c.id,
+        v.c.product_id == product_id,
+    )
+
+
+class SqlPurchaseRecords:
+    """The PurchaseRecords port on the order tables."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def verified_buyers(self, product_id: int, user_ids: Collection[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        query = (
+            select(orders.c.user_id)
+            .distinct()
+            .select_from(orders)
+            .join(order_lines, order_lines.c.order_id == orders.c.id)
+            .join(v, v.c.id == order_lines.c.variant_id)
+            .where(
+                orders.c.user_id.in_(sorted(user_ids)),
+                orders.c.status.in_(PURCHASE_STATUSES),
+                v.c.product_id == product_id,
+            )
+        )
+        with connect(self.engine) as connection:
+            return {int(user_id) for user_id in connection.scalars(query)}
