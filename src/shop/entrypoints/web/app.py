@@ -15,6 +15,7 @@ from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, variants
+from shop.entrypoints.api.reviews import views as reviews
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         attributes.blp,
         products.blp,
         variants.blp,
+        reviews.blp,
         health.blp,
     ):
         api.register_blueprint(blueprint)
