@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from shop.settings import Settings
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRETS = {
     "SECRET_KEY": "test-secret-key-" + "x" * 32,
@@ -57,6 +59,16 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def env_like(settings: Settings) -> dict[str, str]:
+    """The environment of a server sharing these settings' database, Redis and secrets."""
+    return {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url or "",
+        "SECRET_KEY": settings.secret_key,
+        "JWT_SECRET_KEY": settings.jwt_secret_key,
+    }
 
 
 @contextlib.contextmanager

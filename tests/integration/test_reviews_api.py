@@ -194,3 +194,12 @@ def test_products_sort_by_rating_with_unrated_ones_last_and_filter_by_min_rating
     assert listed("min_rating=1&sort=rating") == [low, middle, high]
     for bad in ("0", "5.5", "nan", "many", "1e309"):
         assert api.client.get(f"/api/v1/products?min_rating={bad}").status_code == 422
+
+
+def test_deleting_a_reviewed_product_deletes_its_reviews(api: Api) -> None:
+    product_id, _ = reviewable_product(api)
+    review_id = review(api, product_id, customer(api)).json["id"]
+    admin = api.admin_headers()
+    assert api.client.delete(f"/api/v1/products/{product_id}", headers=admin).status_code == 204
+    assert api.client.get(f"/api/v1/products/{product_id}/reviews").status_code == 404
+    assert api.client.delete(f"/api/v1/reviews/{review_id}", headers=admin).status_code == 404

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from shop.adapters.sql import tables
 from tests.integration.apps import Api, AppFactory
-from tests.integration.gunicorn import run_gunicorn
+from tests.integration.gunicorn import env_like, run_gunicorn
 from tests.integration.reviews_data import customer, rating_of, review, reviewable_product
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -26,13 +26,7 @@ THREADS = 16
 @pytest.fixture
 def served(make_app: AppFactory) -> Iterator[tuple[Api, str]]:
     app = make_app("postgres")
-    settings = app.extensions["shop"].settings
-    env = {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "SECRET_KEY": settings.secret_key,
-        "JWT_SECRET_KEY": settings.jwt_secret_key,
-    }
+    env = env_like(app.extensions["shop"].settings)
     with run_gunicorn(env, workers=2, threads=4) as base_url:
         yield Api(client=app.test_client(), app=app), base_url
 

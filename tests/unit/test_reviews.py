@@ -200,6 +200,25 @@ def test_a_review_that_is_not_visible_is_not_found(
 # Reading -----------------------------------------------------------------------------------
 
 
+def _page(
+    store: Store,
+    purchases: FakePurchaseRecords,
+    product_id: int = PRODUCT,
+    *,
+    verified_only: bool = False,
+    include_inactive: bool = False,
+) -> tuple[list[dict[str, object]], int]:
+    return reading.list_reviews(
+        FakeReviewQueries(store, purchases),
+        purchases,
+        product_id,
+        verified_only=verified_only,
+        include_inactive=include_inactive,
+        page=1,
+        page_size=20,
+    )
+
+
 def test_a_page_is_newest_first_and_looks_up_purchases_once(
     uow: FakeReviewsUnitOfWorkFactory,
     version: FakeCatalogVersion,
@@ -210,17 +229,8 @@ def test_a_page_is_newest_first_and_looks_up_purchases_once(
     first = _write(uow, version, clock, ALICE, 5)
     second = _write(uow, version, clock, BOB, 3)
     purchases.bought.add((ALICE, PRODUCT))
-    queries = FakeReviewQueries(store, purchases)
 
-    rows, total = reading.list_reviews(
-        queries,
-        purchases,
-        PRODUCT,
-        verified_only=False,
-        include_inactive=False,
-        page=1,
-        page_size=20,
-    )
+    rows, total = _page(store, purchases)
 
     assert total == 2
     assert [(r["id"], r["author_name"], r["verified_purchase"]) for r in rows] == [
@@ -255,15 +265,7 @@ def test_verified_only_lists_the_verified_purchases_without_another_lookup(
     _write(uow, version, clock, ALICE, 5)
     bob = _write(uow, version, clock, BOB, 3)
     purchases.bought.add((BOB, PRODUCT))
-    rows, total = reading.list_reviews(
-        FakeReviewQueries(store, purchases),
-        purchases,
-        PRODUCT,
-        verified_only=True,
-        include_inactive=False,
-        page=1,
-        page_size=20,
-    )
+    rows, total = _page(store, purchases, verified_only=True)
     assert (total, [r["id"] for r in rows], rows[0]["verified_purchase"]) == (1, [bob], True)
     assert purchases.calls == 0
 
@@ -272,21 +274,8 @@ def test_reviews_of_an_inactive_product_are_shown_to_admins_only(
     store: Store, purchases: FakePurchaseRecords
 ) -> None:
     store.add_product(8, active=False)
-    queries = FakeReviewQueries(store, purchases)
-
-    def listed(include_inactive: bool) -> object:
-        return reading.list_reviews(
-            queries,
-            purchases,
-            8,
-            verified_only=False,
-            include_inactive=include_inactive,
-            page=1,
-            page_size=20,
-        )
-
     with pytest.raises(NotFound):
-        listed(include_inactive=False)
-    assert listed(include_inactive=True) == ([], 0)
+        _page(store, purchases, 8)
+    assert _page(store, purchases, 8, include_inactive=True) == ([], 0)
     with pytest.raises(NotFound):
-        reading.get_review(queries, purchases, 4242)
+        reading.get_review(FakeReviewQueries(store, purchases), purchases, 4242)
