@@ -10,6 +10,7 @@ from flask import Flask
 from tests.integration.apps import Api, AppFactory
 from tests.integration.reviews_data import customer, review, reviewable_product
 from tests.integration.statement_count import statements
+from tests.support.servers import RedisServer
 
 # The product check, the count, the page with its authors, and the verified purchases.
 REVIEW_PAGE_STATEMENTS = 4
@@ -71,3 +72,19 @@ def test_a_page_of_reviews_costs_the_same_few_statements_at_any_size(
         with statements(api.adapters.engine) as sent:
             assert api.client.get(f"{url}&page_size={size}").status_code == 200
         assert len(sent) == expected, sent
+
+
+def test_a_review_while_redis_is_down_is_a_503_and_writes_nothing(
+    make_app: AppFactory, redis_outage: RedisServer
+) -> None:
+    api = _api(make_app("postgres"))
+    product_id, _ = reviewable_product(api)
+    headers = customer(api)
+    redis_outage.kill()
+    refused = review(api, product_id, headers, rating=2)
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"]
+    redis_outage.start()
+    assert api.client.get(f"/api/v1/products/{product_id}/reviews").json == []
+    assert review(api, product_id, headers, rating=2).status_code == 201
+    assert api.client.get(f"/api/v1/products/{product_id}").json["rating"]["count"] == 1
