@@ -8,6 +8,7 @@ small bundle of what its use cases and views need.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,11 +19,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
+from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.response_cache import InProcessResponseCache
+from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
@@ -38,6 +41,7 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
+from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
@@ -53,6 +57,7 @@ from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
+from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.services.reviews.ports import (
     PurchaseRecords,
     ReviewQueries,
@@ -98,6 +103,14 @@ class ReviewsBundle:
 
 
 @dataclass(frozen=True)
+class OperationsBundle:
+    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
+
+    queues: JobQueueStats
+    outbox: OutboxStats
+
+
+@dataclass(frozen=True)
 class RateLimitStorage:
     """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
 
@@ -115,6 +128,7 @@ class Adapters:
     catalog: CatalogBundle
     cart: CartDependencies
     reviews: ReviewsBundle
+    operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
     redis: Redis | None
@@ -125,11 +139,14 @@ class Adapters:
 
     # Every Redis client built for this process (the shared one, the response cache's).
     redis_clients: list[Redis] = field(default_factory=list)
+    state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def close(self) -> None:
         self.engine.dispose()
         for client in self.redis_clients:
             client.close()
+        if self.state is not None:
+            self.state.close()
 
 
 def rate_limit_storage(settings: Settings) -> RateLimitStorage:
@@ -146,6 +163,12 @@ def bootstrap(settings: Settings) -> Adapters:
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
     redis_clients = [] if redis is None else [redis]
+    # Without Redis, the embedded default keeps tokens and carts in a file across restarts.
+    state = (
+        None
+        if redis is not None
+        else StateFile(state_path_beside(settings.database_url, settings.data_dir))
+    )
     uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
@@ -156,19 +179,23 @@ def bootstrap(settings: Settings) -> Adapters:
     return Adapters(
         settings=settings,
         clock=SystemClock(),
-        accounts=_accounts(settings, uow, redis),
+        accounts=_accounts(settings, uow, redis, state),
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings, redis_clients),
         ),
-        cart=_cart(settings, engine, redis, catalog_version),
+        cart=_cart(settings, engine, redis, state, catalog_version),
         reviews=ReviewsBundle(
             uow=uow,
             version=catalog_version,
             queries=SqlReviewQueries(engine),
             purchases=SqlPurchaseRecords(engine),
+        ),
+        operations=OperationsBundle(
+            queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
+            outbox=SqlOutboxStats(engine),
         ),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
@@ -176,6 +203,7 @@ def bootstrap(settings: Settings) -> Adapters:
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
         redis_clients=redis_clients,
+        state=state,
     )
 
 
@@ -217,15 +245,19 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
 
 
 def _accounts(
-    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None
+    settings: Settings,
+    uow: SqlAlchemyUnitOfWorkFactory,
+    redis: Redis | None,
+    state: StateFile | None,
 ) -> AccountsBundle:
     limits = rate_limit_storage(settings)
     return AccountsBundle(
         uow=uow,
         hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(),
+        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state),
         login_throttle=LimitsLoginThrottle(
             limits_storage(limits.uri, limits.options),
+            settings.login_failures_per_email_and_address,
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
@@ -233,14 +265,18 @@ def _accounts(
 
 
 def _cart(
-    settings: Settings, engine: Engine, redis: Redis | None, version: CatalogVersion
+    settings: Settings,
+    engine: Engine,
+    redis: Redis | None,
+    state: StateFile | None,
+    version: CatalogVersion,
 ) -> CartDependencies:
     """Cart writes check live stock; showing a cart may use a version-keyed copy of the
     variants at most a second old (a catalog write shows at once)."""
     store: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
     )
     live = SqlVariantLookup(engine)
     return CartDependencies(

@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shop.services.common import ServiceUnavailable
+from shop.settings import normalise_database_url
 
 CONNECT_TIMEOUT_SECONDS = 2
 DATABASE = "database"
@@ -29,6 +30,7 @@ DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine that fails fast when the database is down, so the API can answer 503."""
+    url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)

@@ -8,10 +8,9 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
-from flask_smorest import Blueprint
 
 from shop.domain.errors import NotFound, Unauthorized
-from shop.entrypoints.api import BEARER
+from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.accounts.schemas import (
     LoginSchema,
     LogoutSchema,
@@ -22,6 +21,7 @@ from shop.entrypoints.api.accounts.schemas import (
 from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
 from shop.entrypoints.api.cart.views import CART_TOKEN_PARAMETER
 from shop.entrypoints.web import auth
+from shop.entrypoints.web.arguments import check_text
 from shop.entrypoints.web.context import adapters, client_address
 from shop.services.accounts import registration, sign_in
 from shop.services.cart import merge
@@ -69,8 +69,10 @@ class Login(MethodView):
             body["password"],
             client_address(),
         )
+        guest_token = request.headers.get(CART_TOKEN_HEADER)
+        check_text(CART_TOKEN_HEADER, guest_token)
         if user.id is not None:
-            merge.merge_at_sign_in(a.cart, user.id, request.headers.get(CART_TOKEN_HEADER))
+            merge.merge_at_sign_in(a.cart, user.id, guest_token)
         return auth.issue_tokens(user)
 
 

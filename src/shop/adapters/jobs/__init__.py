@@ -1,0 +1,3 @@
+"""Job queue adapters (RQ)."""
+
+JOB_QUEUES = ("emails", "default")
