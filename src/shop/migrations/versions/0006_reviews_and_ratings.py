@@ -1,7 +1,7 @@
 """reviews, and each product's running rating
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 
 * reviews: one per user and product (a unique constraint, so concurrent first reviews by
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
