@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from shop.domain.errors import ValidationFailed
+from shop.domain.orders.status import OrderStatus
 
 MIN_RATING = 1
 MAX_RATING = 5
@@ -55,5 +56,7 @@ class Review:
         return is_admin or (self.user_id is not None and self.user_id == user_id)
 
 
-PURCHASE_STATUSES = ("paid", "shipped", "delivered")
+PURCHASE_STATUSES = tuple(
+    str(status) for status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+)
 """Order statuses that verify a purchase (a pending or cancelled order does not)."""

@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, column, exists, select, table
+from sqlalchemy import ColumnElement, Engine, exists, select
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
+from shop.adapters.sql.order_tables import order_lines, orders
 from shop.domain.reviews.reviews import PURCHASE_STATUSES
 
 v = tables.variants
-orders = table("orders", column("id"), column("user_id"), column("status"))
-order_lines = table("order_lines", column("order_id"), column("variant_id"))
 
 
 def bought(user_id: Any, product_id: int) -> ColumnElement[bool]:
