@@ -1,5 +1,9 @@
 """Verified purchases, from the order tables: an order in status paid, shipped or delivered
-holding a variant of the product. One statement per call, whatever the number of users."""
+holding a variant of the product. One statement per call, whatever the number of users.
+
+Order lines keep the product of their variant (order_lines.product_id), so a purchase stays
+verified even if the variant is later removed.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, exists, select
 
-from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.order_tables import order_lines, orders
 from shop.domain.reviews.reviews import PURCHASE_STATUSES
-
-v = tables.variants
 
 
 def bought(user_id: Any, product_id: int) -> ColumnElement[bool]:
@@ -22,8 +23,7 @@ def bought(user_id: Any, product_id: int) -> ColumnElement[bool]:
         orders.c.user_id == user_id,
         orders.c.status.in_(PURCHASE_STATUSES),
         order_lines.c.order_id == orders.c.id,
-        order_lines.c.variant_id == v.c.id,
-        v.c.product_id == product_id,
+        order_lines.c.product_id == product_id,
     )
 
 
@@ -41,11 +41,10 @@ class SqlPurchaseRecords:
             .distinct()
             .select_from(orders)
             .join(order_lines, order_lines.c.order_id == orders.c.id)
-            .join(v, v.c.id == order_lines.c.variant_id)
             .where(
                 orders.c.user_id.in_(sorted(user_ids)),
                 orders.c.status.in_(PURCHASE_STATUSES),
-                v.c.product_id == product_id,
+                order_lines.c.product_id == product_id,
             )
         )
         with connect(self.engine) as connection:
