@@ -17,6 +17,7 @@ from shop.adapters.sql.repositories.catalog import (
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.common import ServiceUnavailable
 
@@ -34,6 +35,8 @@ class SqlAlchemyUnitOfWork:
         self.variants = SqlVariantRepository(self.session)
         self.stock_ledger = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
+        self.reviews = SqlReviewRepository(self.session)
+        self.ratings = SqlProductRatings(self.session)
         return self
 
     def __exit__(

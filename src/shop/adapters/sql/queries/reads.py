@@ -8,12 +8,11 @@ from sqlalchemy import Engine, Select, func, select
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
+from shop.domain.reviews.rating import RatingSummary, rating_summary
 from shop.services.common import Row
 
 p = tables.products
 c = tables.categories
-
-NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
 
 
 def offset(page: int, page_size: int) -> int:
@@ -28,6 +27,15 @@ def products_with_category(*columns: Any) -> Select[Any]:
         c.c.name.label("category_name"),
         c.c.slug.label("category_slug"),
     ).select_from(p.join(c, c.c.id == p.c.category_id))
+
+
+def rating_columns() -> tuple[Any, ...]:
+    """The product's running rating, read back by `rating_of`."""
+    return (p.c.rating_sum, p.c.rating_count)
+
+
+def rating_of(row: Any) -> RatingSummary:
+    return rating_summary(row.rating_sum, row.rating_count)
 
 
 def category_of(row: Any) -> Row:
