@@ -7,7 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from shop.domain.errors import DomainError
+from shop.domain.errors import DomainError, ValidationFailed
 
 
 class Clock(Protocol):
@@ -64,4 +64,17 @@ Row = dict[str, Any]
 """A read model: a plain dict shaped like an API response."""
 
 Page = tuple[list[Row], int]
-"""One page of rows and the number of rows that match in all."""
+"""One page of rows and the number of rows that match in all, counted up to MAX_WINDOW + 1
+(more than MAX_WINDOW says "at least MAX_WINDOW": the exact figure is never needed)."""
+
+
+MAX_WINDOW = 10_000  # a page may not reach past the 10,000th match
+
+
+def check_window(page: int, page_size: int) -> None:
+    """Raise ValidationFailed when the page reaches past MAX_WINDOW matches."""
+    if page * page_size > MAX_WINDOW:
+        raise ValidationFailed(
+            {"page": [f"Pages stop at match {MAX_WINDOW}; narrow the filters."]},
+            "The page is beyond the first 10,000 matches.",
+        )

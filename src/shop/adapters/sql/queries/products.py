@@ -26,6 +26,7 @@ from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.reads import (
     NO_RATING,
     SqlReads,
+    capped_count,
     category_of,
     offset,
     products_with_category,
@@ -58,7 +59,7 @@ def like_pattern(text: str) -> str:
 class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
         conditions = list(self._conditions(search))
-        count = select(func.count()).select_from(p).where(*conditions)
+        count = capped_count(p, *conditions)
         with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, select
 
 from shop.adapters.sql import tables
-from shop.services.common import Row
+from shop.services.common import MAX_WINDOW, Row
 
 p = tables.products
 c = tables.categories
@@ -17,6 +17,14 @@ NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
 
 def offset(page: int, page_size: int) -> int:
     return (page - 1) * page_size
+
+
+def capped_count(table: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
+    """How many rows of `table` match, counted no further than MAX_WINDOW + 1: a LIMIT
+    subquery stops the scan there, so a broad filter on a large catalog costs no more than
+    a narrow one."""
+    matching = select(1).select_from(table).where(*conditions).limit(MAX_WINDOW + 1)
+    return select(func.count()).select_from(matching.subquery())
 
 
 def products_with_category(*columns: Any) -> Select[Any]:
