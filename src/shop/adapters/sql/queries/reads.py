@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, select
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import autocommit
 from shop.services.common import MAX_WINDOW, Row
 
 p = tables.products
@@ -43,6 +44,8 @@ def category_of(row: Any) -> Row:
 
 
 class SqlReads:
+    """Read-only: every statement runs in autocommit, one round trip each."""
+
     def __init__(self, engine: Engine, currency: str) -> None:
-        self.engine = engine
+        self.engine = autocommit(engine)
         self.currency = currency
