@@ -524,8 +524,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Shop HTTP benchmark: {load.duration}s per scenario, {load.connections} connections, "
         f"wrk -t {load.threads}; gunicorn {server.label}; {os.cpu_count()} CPUs; "
-        "ceiling = mean req/s of the hello runs"
-        + (f" = {ceiling:,.0f}" if ceiling else "")
+        "ceiling = mean req/s of the hello runs" + (f" = {ceiling:,.0f}" if ceiling else "")
     )
     print(table(ordered))
     for warning in warnings:
