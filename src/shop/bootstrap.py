@@ -45,6 +45,7 @@ from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
     LoginThrottle,
@@ -120,12 +121,14 @@ class Adapters:
     # Per backing service, the driver errors that mean it is down (for libraries that call
     # a driver themselves; the adapters raise ServiceUnavailable instead).
     driver_errors_down: dict[str, tuple[type[Exception], ...]]
+    ordering: Ordering  # checkout, orders and notifications
 
     # Every Redis client built for this process (the shared one, the response cache's).
     redis_clients: list[Redis] = field(default_factory=list)
     state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def close(self) -> None:
+        self.ordering.close()
         self.engine.dispose()
         for client in self.redis_clients:
             client.close()
@@ -160,9 +163,11 @@ def bootstrap(settings: Settings) -> Adapters:
     probes: dict[str, Probe] = {DATABASE: partial(ping_database, engine)}
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
+    clock = SystemClock()
+    cart = _cart(settings, engine, redis, state, catalog_version)
     return Adapters(
         settings=settings,
-        clock=SystemClock(),
+        clock=clock,
         accounts=_accounts(settings, uow, redis, state),
         catalog=CatalogBundle(
             uow=uow,
@@ -170,7 +175,7 @@ def bootstrap(settings: Settings) -> Adapters:
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings, redis_clients),
         ),
-        cart=_cart(settings, engine, redis, state, catalog_version),
+        cart=cart,
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
@@ -180,6 +185,7 @@ def bootstrap(settings: Settings) -> Adapters:
         redis=redis,
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
+        ordering=build_ordering(settings, engine, redis, cart.store, clock),
         redis_clients=redis_clients,
         state=state,
     )

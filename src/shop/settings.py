@@ -80,6 +80,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    mail_from: str = "orders@shop.localhost"
+    outbox_max_attempts: int = 8
     metrics_token: str | None = None
     log_format: str = "json"
     cors_origins: tuple[str, ...] = ()
@@ -130,6 +132,8 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
+            outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
             metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),

@@ -3,6 +3,7 @@ one error a backing service that does not answer becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -64,8 +65,31 @@ Row = dict[str, Any]
 """A read model: a plain dict shaped like an API response."""
 
 Page = tuple[list[Row], int]
-"""One page of rows and the number of rows that match in all, counted up to MAX_WINDOW + 1
-(more than MAX_WINDOW says "at least MAX_WINDOW": the exact figure is never needed)."""
+"""One page of rows and the number of rows that match in all, which may be counted only up to
+MAX_WINDOW + 1 (more than MAX_WINDOW reads "at least MAX_WINDOW": the exact figure is never
+needed)."""
+
+
+T = TypeVar("T")
+TRANSACTION_ATTEMPTS = 4
+
+
+class TransactionConflict(Exception):
+    """The database aborted the transaction (serialization failure or deadlock); nothing of it
+    was kept, and running it again may well succeed."""
+
+
+def with_retries(attempt: Callable[[], T], attempts: int = TRANSACTION_ATTEMPTS) -> T:
+    """Run `attempt` (one whole transaction) until it is not aborted, at most `attempts` times.
+
+    Raises ServiceUnavailable("database") when every attempt was aborted.
+    """
+    for _ in range(attempts):
+        try:
+            return attempt()
+        except TransactionConflict:
+            continue
+    raise ServiceUnavailable("database")
 
 
 MAX_WINDOW = 10_000  # a page may not reach past the 10,000th match
