@@ -20,19 +20,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
 from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
-from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.state_file import StateFile, state_path_beside
-from shop.adapters.memory.tokens import InMemoryTokenStore
-from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
 from shop.adapters.redis.response_cache import RedisResponseCache
-from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
     DATABASE,
@@ -45,12 +41,7 @@ from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.services.accounts.ports import (
-    AccountsUnitOfWorkFactory,
-    LoginThrottle,
-    PasswordHasher,
-    TokenStore,
-)
+from shop.bootstrap_accounts import AccountsBundle, build_accounts
 from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
@@ -69,14 +60,6 @@ class ResponseCache(Protocol):
     def get(self, key: str) -> Any: ...
 
     def set(self, key: str, value: Any) -> None: ...
-
-
-@dataclass(frozen=True)
-class AccountsBundle:
-    uow: AccountsUnitOfWorkFactory
-    hasher: PasswordHasher
-    tokens: TokenStore
-    login_throttle: LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -153,17 +136,23 @@ def bootstrap(settings: Settings) -> Adapters:
         if redis is not None
         else StateFile(state_path_beside(settings.database_url, settings.data_dir))
     )
-    uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+    session_factory = make_session_factory(engine)
+    uow = SqlAlchemyUnitOfWorkFactory(session_factory)
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
+    )
+    clock = SystemClock()
+    limits = rate_limit_storage(settings)
+    accounts = build_accounts(
+        settings, session_factory, redis, state, clock, limits.uri, limits.options
     )
     probes: dict[str, Probe] = {DATABASE: partial(ping_database, engine)}
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
     return Adapters(
         settings=settings,
-        clock=SystemClock(),
-        accounts=_accounts(settings, uow, redis, state),
+        clock=clock,
+        accounts=accounts,
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
@@ -175,7 +164,7 @@ def bootstrap(settings: Settings) -> Adapters:
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
         ),
-        rate_limits=rate_limit_storage(settings),
+        rate_limits=limits,
         engine=engine,
         redis=redis,
         probes=probes,
@@ -220,26 +209,6 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
         log.warning("could not ensure the admin account at start: %s", type(exc).__name__)
         return False
     return True
-
-
-def _accounts(
-    settings: Settings,
-    uow: SqlAlchemyUnitOfWorkFactory,
-    redis: Redis | None,
-    state: StateFile | None,
-) -> AccountsBundle:
-    limits = rate_limit_storage(settings)
-    return AccountsBundle(
-        uow=uow,
-        hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state),
-        login_throttle=LimitsLoginThrottle(
-            limits_storage(limits.uri, limits.options),
-            settings.login_failures_per_email_and_address,
-            settings.login_failures_per_email,
-            settings.login_failures_per_address,
-        ),
-    )
 
 
 def _cart(

@@ -17,6 +17,14 @@ from shop.domain.errors import Conflict
 from shop.services.accounts.ports import AccountsUnitOfWorkFactory, LoginThrottle, PasswordHasher
 from shop.services.catalog.ports import CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
+from tests.unit.account_fakes import (
+    AccountRows,
+    FakeAccountEmails,
+    FakeAddresses,
+    FakeDataExports,
+    FakeLinkTokens,
+    FakePersonalData,
+)
 
 _ids = itertools.count(1)
 
@@ -121,6 +129,7 @@ class _Tables:
     categories: dict[int, Category] = field(default_factory=dict)
     attributes: dict[int, Attribute] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
+    accounts: AccountRows = field(default_factory=AccountRows)
 
 
 class FakeUnitOfWork:
@@ -158,6 +167,31 @@ class FakeUnitOfWork:
     @property
     def variants(self) -> FakeVariantRepository:
         return FakeVariantRepository(self.products)
+
+    @property
+    def link_tokens(self) -> FakeLinkTokens:
+        return FakeLinkTokens(self._tables().accounts)
+
+    @property
+    def addresses(self) -> FakeAddresses:
+        return FakeAddresses(self._tables().accounts)
+
+    @property
+    def personal_data(self) -> FakePersonalData:
+        return FakePersonalData(self._tables().accounts)
+
+    @property
+    def data_exports(self) -> FakeDataExports:
+        return FakeDataExports(self._tables().accounts)
+
+    @property
+    def account_emails(self) -> FakeAccountEmails:
+        return FakeAccountEmails(self._tables().accounts)
+
+    @property
+    def account_rows(self) -> AccountRows:
+        """The committed rows of the accounts feature (for assertions)."""
+        return self._committed.accounts
 
     def __call__(self) -> Self:
         """The fake is its own factory: services call `uow_factory()`."""

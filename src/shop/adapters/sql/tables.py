@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
     true,
 )
@@ -80,6 +81,8 @@ users = Table(
         nullable=False,
     ),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("email_verified", Boolean, nullable=False, server_default=false()),
+    Column("deleted_at", UTCDateTime, nullable=True),
 )
 
 categories = Table(

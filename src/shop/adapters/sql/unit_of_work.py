@@ -8,25 +8,38 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.adapters.sql.account_emails import EmailHandOver, PendingAccountEmails
 from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
+from shop.adapters.sql.repositories.addresses import SqlAddressRepository
 from shop.adapters.sql.repositories.catalog import (
     SqlAttributeRepository,
     SqlCategoryRepository,
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
+from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
+from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
 from shop.domain.errors import Conflict
 from shop.services.common import ServiceUnavailable
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], hand_over: EmailHandOver | None = None
+    ) -> None:
         self._session_factory = session_factory
+        self._hand_over = hand_over
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
         self.users = SqlUserRepository(self.session)
+        self.link_tokens = SqlLinkTokenRepository(self.session)
+        self.addresses = SqlAddressRepository(self.session)
+        self.personal_data = SqlPersonalDataRepository(self.session)
+        self.data_exports = SqlDataExportRepository(self.session)
+        self.account_emails = PendingAccountEmails(self._hand_over)
         self.categories = SqlCategoryRepository(self.session)
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
@@ -52,7 +65,9 @@ class SqlAlchemyUnitOfWork:
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
+            self.account_emails.discard()
             raise Conflict("The change conflicts with existing data.") from exc
+        self.account_emails.committed()
 
     def flush(self) -> None:
         """Send pending changes now, to learn generated ids before the commit."""
@@ -64,11 +79,15 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.account_emails.discard()
 
 
 class SqlAlchemyUnitOfWorkFactory:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], hand_over: EmailHandOver | None = None
+    ) -> None:
         self.session_factory = session_factory
+        self.hand_over = hand_over
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.hand_over)

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_at_start
 from shop.entrypoints.api import ShopApi, health
+from shop.entrypoints.api.accounts import me, recovery
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, variants
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     )
     for blueprint in (
         accounts.blp,
+        recovery.blp,
+        me.blp,
         cart.blp,
         categories.blp,
         attributes.blp,

@@ -32,6 +32,7 @@ class UserSchema(StrictSchema):
     email = fields.String(required=True)
     full_name = fields.String(required=True)
     role = fields.Enum(Role, by_value=True, required=True)
+    email_verified = fields.Boolean(required=True)
 
 
 class TokenPairSchema(StrictSchema):

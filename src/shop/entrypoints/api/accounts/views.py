@@ -52,13 +52,15 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.doc(parameters=[CART_TOKEN_PARAMETER])
     def post(self, body: dict[str, Any]) -> Any:
         """Sign in: an access token and a refresh token.
 
         With an X-Cart-Token header, that guest cart is merged into the user's cart, as
-        POST /cart/merge does.
+        POST /cart/merge does. With SHOP_REQUIRE_EMAIL_VERIFICATION=1, an account whose email
+        is not verified is 403.
         """
         a = adapters()
         user = sign_in.sign_in(
@@ -68,6 +70,7 @@ class Login(MethodView):
             body["email"],
             body["password"],
             client_address(),
+            require_verified_email=a.accounts.require_verified_email,
         )
         guest_token = request.headers.get(CART_TOKEN_HEADER)
         check_text(CART_TOKEN_HEADER, guest_token)
