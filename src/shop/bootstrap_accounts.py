@@ -59,7 +59,13 @@ class _LogMailer:
     """Without SMTP_URL: the email goes to the log (logger `shop.mail`)."""
 
     def send(self, message: EmailMessage) -> None:
-        logging.getLogger("shop.mail").info("email (SMTP_URL unset):\n%s", message)
+        body = message.get_body(preferencelist=("plain",))
+        logging.getLogger("shop.mail").info(
+            "email to %s (SMTP_URL unset): %s\n%s",
+            message["To"],
+            message["Subject"],
+            body.get_content() if body is not None else "",
+        )
 
 
 def build_accounts(
