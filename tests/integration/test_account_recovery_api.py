@@ -126,3 +126,25 @@ def test_sign_in_can_require_a_verified_email(
     token = mailbox.token(email, VERIFY)
     assert api.client.post("/api/v1/auth/verify-email", json={"token": token}).status_code == 204
     api.login(email)
+
+
+def test_the_openapi_document_describes_every_account_endpoint(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json
+    expected = {
+        "/api/v1/auth/password-reset": {"post"},
+        "/api/v1/auth/password-reset/confirm": {"post"},
+        "/api/v1/auth/verify-email": {"post"},
+        "/api/v1/auth/verify-email/resend": {"post"},
+        "/api/v1/me/addresses": {"get", "post"},
+        "/api/v1/me/addresses/{address_id}": {"patch", "delete"},
+        "/api/v1/me/data-export": {"post"},
+        "/api/v1/me/data-export/{signed}": {"get"},
+        "/api/v1/me/deletion-request": {"post"},
+        "/api/v1/me/deletion/confirm": {"post"},
+    }
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods <= set(spec["paths"][path]), path
+    user = spec["components"]["schemas"]["User"]
+    assert "email_verified" in user["properties"]
+    assert "400" in spec["paths"]["/api/v1/auth/password-reset/confirm"]["post"]["responses"]
