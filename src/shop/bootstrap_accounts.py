@@ -11,7 +11,7 @@ from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from shop.adapters.account_links import SignedAccountLinks
-from shop.adapters.jobs.data_exports import InlineExportJobs, RqExportJobs
+from shop.adapters.jobs.account_jobs import InlineAccountJobs, RqAccountJobs
 from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.state_file import StateFile
 from shop.adapters.memory.tokens import InMemoryTokenStore
@@ -19,13 +19,13 @@ from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.request_throttle import LimitsRequestThrottle
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.services.accounts import data_export
+from shop.services.accounts import data_export, recovery
 from shop.services.accounts.erasure import Erasure
 from shop.services.accounts.ports import (
     AccountEmail,
+    AccountJobs,
     AccountLinks,
     AccountsUnitOfWorkFactory,
-    ExportJobs,
     LoginThrottle,
     PasswordHasher,
     RequestThrottle,
@@ -34,7 +34,7 @@ from shop.services.accounts.ports import (
 from shop.services.accounts.recovery import Recovery
 from shop.services.common import Clock
 from shop.services.notifications import account_emails
-from shop.services.notifications.account_emails import AccountMail, Mailer
+from shop.services.notifications.account_emails import AccountMail
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class AccountsBundle:
     erasure: Erasure
     verification_throttle: RequestThrottle
     links: AccountLinks
-    export_jobs: ExportJobs
+    jobs: AccountJobs
     mail: AccountMail
     require_verified_email: bool
 
@@ -79,22 +79,38 @@ def build_accounts(
 ) -> AccountsBundle:
     storage = limits_storage(limits_uri, limits_options)
     links = SignedAccountLinks(settings.public_url, settings.secret_key)
-    mailer: Mailer = _LogMailer()
-    late: list[AccountMail] = []
 
+    # The unit of work hands committed emails to `mail`, which reads accounts through it;
+    # the inline jobs run use cases wired from them (closures resolved at call time).
     def hand_over(emails: list[AccountEmail]) -> None:
         for email in emails:
-            account_emails.deliver(late[0], email)
+            account_emails.deliver(mail, email)
 
     uow = SqlAlchemyUnitOfWorkFactory(session_factory, hand_over)
-    mail = AccountMail(uow=uow, mailer=mailer, links=links, sender=settings.mail_from)
-    late.append(mail)
+    mail = AccountMail(uow=uow, mailer=_LogMailer(), links=links, sender=settings.mail_from)
     hasher = Argon2Hasher(cheap=settings.cheap_password_hashing)
     tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
-    export_jobs: ExportJobs = (
-        RqExportJobs(redis)
+    jobs: AccountJobs = (
+        RqAccountJobs(redis)
         if redis is not None
-        else InlineExportJobs(lambda export_id: data_export.build_export(uow, clock, export_id))
+        else InlineAccountJobs(
+            build_export=lambda export_id: data_export.build_export(uow, clock, export_id),
+            send_reset=lambda email: recovery.send_reset_link(recovering, email),
+        )
+    )
+    recovering = Recovery(
+        uow=uow,
+        hasher=hasher,
+        tokens=tokens,
+        throttle=LimitsRequestThrottle(
+            storage,
+            "password-resets",
+            settings.password_resets_per_email,
+            settings.password_resets_per_address,
+        ),
+        jobs=jobs,
+        clock=clock,
+        session_ttl_seconds=settings.refresh_token_ttl,
     )
     return AccountsBundle(
         uow=uow,
@@ -106,19 +122,7 @@ def build_accounts(
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
-        recovery=Recovery(
-            uow=uow,
-            hasher=hasher,
-            tokens=tokens,
-            throttle=LimitsRequestThrottle(
-                storage,
-                "password-resets",
-                settings.password_resets_per_email,
-                settings.password_resets_per_address,
-            ),
-            clock=clock,
-            session_ttl_seconds=settings.refresh_token_ttl,
-        ),
+        recovery=recovering,
         erasure=Erasure(
             uow=uow,
             hasher=hasher,
@@ -133,7 +137,7 @@ def build_accounts(
             settings.password_resets_per_address,
         ),
         links=links,
-        export_jobs=export_jobs,
+        jobs=jobs,
         mail=mail,
         require_verified_email=settings.require_email_verification,
     )

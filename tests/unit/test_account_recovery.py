@@ -26,6 +26,30 @@ class CountingThrottle:
         return 60 if same > self.limit else 0
 
 
+class InlineJobs:
+    """Runs the reset job at once, as a worker would after the request."""
+
+    def __init__(self) -> None:
+        self.recovery: recovery.Recovery | None = None
+        self.resets: list[str] = []
+
+    def build_export(self, export_id: int) -> None:
+        raise AssertionError("not expected here")
+
+    def send_password_reset(self, email: str) -> None:
+        self.resets.append(email)
+        assert self.recovery is not None
+        recovery.send_reset_link(self.recovery, email)
+
+
+def recovery_with(
+    uow: FakeUnitOfWork, clock: FakeClock, tokens: InMemoryTokenStore, throttle: CountingThrottle
+) -> recovery.Recovery:
+    jobs = InlineJobs()
+    jobs.recovery = recovery.Recovery(uow, FakeHasher(), tokens, throttle, jobs, clock, 3600)
+    return jobs.recovery
+
+
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork()
@@ -43,7 +67,7 @@ def tokens() -> InMemoryTokenStore:
 
 @pytest.fixture
 def rec(uow: FakeUnitOfWork, clock: FakeClock, tokens: InMemoryTokenStore) -> recovery.Recovery:
-    return recovery.Recovery(uow, FakeHasher(), tokens, CountingThrottle(), clock, 3600)
+    return recovery_with(uow, clock, tokens, CountingThrottle())
 
 
 def last_link(uow: FakeUnitOfWork, kind: AccountEmailKind) -> str:
@@ -121,21 +145,24 @@ def test_a_token_of_another_purpose_or_a_forged_one_is_refused(
         recovery.confirm_reset(rec, "x" * 43, NEW_PASSWORD)
 
 
-def test_unknown_and_malformed_emails_record_nothing_and_return_alike(
+def test_a_reset_request_only_hands_the_email_to_a_job(
     uow: FakeUnitOfWork, clock: FakeClock, rec: recovery.Recovery
 ) -> None:
     register(uow, clock)
     before = list(uow.account_rows.emails)
-    recovery.request_reset(rec, "nobody@example.com", "10.0.0.1")
+    recovery.request_reset(rec, "Nobody@Example.com", "10.0.0.1")
     recovery.request_reset(rec, "not an email", "10.0.0.1")
+    assert isinstance(rec.jobs, InlineJobs)
+    assert rec.jobs.resets == ["nobody@example.com"]
     assert uow.account_rows.emails == before
+    assert not recovery.send_reset_link(rec, "nobody@example.com")
 
 
 def test_reset_requests_are_counted_for_unknown_emails_too(
     uow: FakeUnitOfWork, clock: FakeClock, tokens: InMemoryTokenStore
 ) -> None:
     throttle = CountingThrottle(limit=2)
-    rec = recovery.Recovery(uow, FakeHasher(), tokens, throttle, clock, 3600)
+    rec = recovery_with(uow, clock, tokens, throttle)
     for _ in range(2):
         recovery.request_reset(rec, "nobody@example.com", "10.0.0.1")
     with pytest.raises(RateLimited):

@@ -30,8 +30,11 @@ class QueuedJobs:
     def __init__(self) -> None:
         self.queued: list[int] = []
 
-    def enqueue(self, export_id: int) -> None:
+    def build_export(self, export_id: int) -> None:
         self.queued.append(export_id)
+
+    def send_password_reset(self, email: str) -> None:
+        raise AssertionError("not expected here")
 
 
 @pytest.fixture

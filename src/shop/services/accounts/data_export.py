@@ -13,8 +13,8 @@ from shop.domain.errors import NotFound
 from shop.services.accounts.ports import (
     AccountEmail,
     AccountEmailKind,
+    AccountJobs,
     AccountsUnitOfWorkFactory,
-    ExportJobs,
     ExportState,
 )
 from shop.services.common import Clock
@@ -23,13 +23,13 @@ EXPORT_LIFETIME = timedelta(hours=24)
 
 
 def request_export(
-    uow_factory: AccountsUnitOfWorkFactory, jobs: ExportJobs, clock: Clock, user_id: int
+    uow_factory: AccountsUnitOfWorkFactory, jobs: AccountJobs, clock: Clock, user_id: int
 ) -> int:
     """Queue an export of the account; its id. Raises Conflict while one is being made."""
     with uow_factory() as uow:
         export_id = uow.data_exports.start(user_id, clock.now())
         uow.commit()
-    jobs.enqueue(export_id)
+    jobs.build_export(export_id)
     return export_id
 
 

@@ -47,10 +47,3 @@ def redeem(
     if not uow.link_tokens.mark_used(token.id, now):
         raise InvalidLinkToken()
     return token
-
-
-def dummy_token_work(uow: AccountsUnitOfWork, now: datetime) -> None:
-    """What issuing costs, for a request about no account: a token made and hashed, and the
-    superseding update run against no row (the caller commits, as for a real one)."""
-    LinkToken.issue(0, LinkPurpose.PASSWORD_RESET, now)
-    uow.link_tokens.supersede(0, LinkPurpose.PASSWORD_RESET, now)

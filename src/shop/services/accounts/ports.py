@@ -167,9 +167,15 @@ class DataExportRepository(Protocol):
     def purge_expired(self, now: datetime) -> int: ...
 
 
-class ExportJobs(Protocol):
-    def enqueue(self, export_id: int) -> None:
-        """Have the export built soon, by a job (never by the request)."""
+class AccountJobs(Protocol):
+    """Work the requests hand over to a job (never done inside the request)."""
+
+    def build_export(self, export_id: int) -> None:
+        """Have the export built soon."""
+        ...
+
+    def send_password_reset(self, email: str) -> None:
+        """Have a reset link sent to `email` if an account uses it."""
         ...
 
 

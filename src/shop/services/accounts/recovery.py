@@ -10,6 +10,7 @@ from shop.domain.accounts.users import check_password_rules, normalise_email
 from shop.domain.errors import RateLimited, ValidationFailed
 from shop.services.accounts import links
 from shop.services.accounts.ports import (
+    AccountJobs,
     AccountsUnitOfWorkFactory,
     PasswordHasher,
     RequestThrottle,
@@ -24,15 +25,17 @@ class Recovery:
     hasher: PasswordHasher
     tokens: TokenStore
     throttle: RequestThrottle
+    jobs: AccountJobs
     clock: Clock
     session_ttl_seconds: int  # the longest any token lives (the refresh token's lifetime)
 
 
 def request_reset(recovery: Recovery, email: str, client: str) -> None:
-    """Email a reset link when the account exists; the same work and answer when not.
+    """Have a reset link emailed when an account uses `email`; nothing tells whether one does.
 
-    Raises RateLimited per email and per client address (counted whether or not the
-    account exists); a malformed email is treated as an unknown one.
+    The request only counts and hands the email to a job, the same work either way, so
+    it also takes the same time. Raises RateLimited per email and per client address
+    (counted whether or not the account exists); a malformed email is an unknown one.
     """
     try:
         email = normalise_email(email)
@@ -41,15 +44,20 @@ def request_reset(recovery: Recovery, email: str, client: str) -> None:
     wait = recovery.throttle.hit(email, client)
     if wait:
         raise RateLimited("Too many password reset requests; wait before trying again.", wait)
-    now = recovery.clock.now()
+    if email:
+        recovery.jobs.send_password_reset(email)
+
+
+def send_reset_link(recovery: Recovery, email: str) -> bool:
+    """The job: issue a reset token and record its email, superseding older tokens; False
+    when no (live) account uses `email`."""
     with recovery.uow() as uow:
-        user = uow.users.get_by_email(email) if email else None
+        user = uow.users.get_by_email(email)
         if user is None or user.id is None or user.is_deleted:
-            # The same statements, touching no row, so the answer takes about as long.
-            links.dummy_token_work(uow, now)
-        else:
-            links.issue_and_email(uow, user.id, LinkPurpose.PASSWORD_RESET, now)
+            return False
+        links.issue_and_email(uow, user.id, LinkPurpose.PASSWORD_RESET, recovery.clock.now())
         uow.commit()
+    return True
 
 
 def confirm_reset(recovery: Recovery, raw_token: str, new_password: str) -> None:

@@ -87,9 +87,7 @@ class DataExport(MethodView):
         """Export the account, its addresses, orders and reviews as JSON: a job makes the
         file and emails a link valid 24 hours. One export at a time (409 meanwhile)."""
         a = adapters()
-        data_export.request_export(
-            a.accounts.uow, a.accounts.export_jobs, a.clock, auth.current_user_id()
-        )
+        data_export.request_export(a.accounts.uow, a.accounts.jobs, a.clock, auth.current_user_id())
         return EXPORT_QUEUED
 
 
