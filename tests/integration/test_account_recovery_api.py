@@ -145,6 +145,6 @@ def test_the_openapi_document_describes_every_account_endpoint(api: Api) -> None
     for path, methods in expected.items():
         assert path in spec["paths"], path
         assert methods <= set(spec["paths"][path]), path
-    user = spec["components"]["schemas"]["User"]
-    assert "email_verified" in user["properties"]
+    account = spec["components"]["schemas"]["Account"]
+    assert "email_verified" in account["properties"]
     assert "400" in spec["paths"]["/api/v1/auth/password-reset/confirm"]["post"]["responses"]

@@ -35,8 +35,10 @@ class InvalidLinkToken(BadRequest):
 
     title = "Invalid or expired link"
 
-    def __init__(self) -> None:
-        super().__init__("This link is invalid, expired or was already used; ask for a new one.")
+    def __init__(
+        self, detail: str = "This link is invalid, expired or was already used; ask for a new one."
+    ) -> None:
+        super().__init__(detail)
 
 
 def new_link_token() -> str:

@@ -32,6 +32,11 @@ class UserSchema(StrictSchema):
     email = fields.String(required=True)
     full_name = fields.String(required=True)
     role = fields.Enum(Role, by_value=True, required=True)
+
+
+class AccountSchema(UserSchema):
+    """The signed-in account, as /auth/me shows it."""
+
     email_verified = fields.Boolean(required=True)
 
 

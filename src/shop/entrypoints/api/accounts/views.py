@@ -12,6 +12,7 @@ from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from shop.domain.errors import NotFound, Unauthorized
 from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.accounts.schemas import (
+    AccountSchema,
     LoginSchema,
     LogoutSchema,
     RegisterSchema,
@@ -131,11 +132,11 @@ def _decode_own_refresh_token(token: str, subject: str) -> dict[str, Any]:
 @blp.route("/me")
 class Me(MethodView):
     @jwt_required()
-    @blp.response(200, UserSchema)
+    @blp.response(200, AccountSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.doc(security=BEARER)
     def get(self) -> Any:
-        """The signed-in account."""
+        """The signed-in account, with `email_verified`."""
         try:
             return registration.get_user(adapters().accounts.uow, auth.current_user_id())
         except NotFound as exc:
