@@ -42,6 +42,7 @@ from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_accounts import AccountsBundle, build_accounts
+from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.registration import ensure_admin
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
@@ -103,12 +104,14 @@ class Adapters:
     # Per backing service, the driver errors that mean it is down (for libraries that call
     # a driver themselves; the adapters raise ServiceUnavailable instead).
     driver_errors_down: dict[str, tuple[type[Exception], ...]]
+    ordering: Ordering  # checkout, orders and notifications
 
     # Every Redis client built for this process (the shared one, the response cache's).
     redis_clients: list[Redis] = field(default_factory=list)
     state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def close(self) -> None:
+        self.ordering.close()
         self.engine.dispose()
         for client in self.redis_clients:
             client.close()
@@ -141,14 +144,16 @@ def bootstrap(settings: Settings) -> Adapters:
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
-    clock = SystemClock()
-    limits = rate_limit_storage(settings)
-    accounts = build_accounts(
-        settings, session_factory, redis, state, clock, limits.uri, limits.options
-    )
     probes: dict[str, Probe] = {DATABASE: partial(ping_database, engine)}
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
+    clock = SystemClock()
+    cart = _cart(settings, engine, redis, state, catalog_version)
+    ordering = build_ordering(settings, engine, redis, cart.store, clock)
+    limits = rate_limit_storage(settings)
+    accounts = build_accounts(
+        settings, session_factory, redis, state, clock, limits.uri, limits.options, ordering
+    )
     return Adapters(
         settings=settings,
         clock=clock,
@@ -159,7 +164,7 @@ def bootstrap(settings: Settings) -> Adapters:
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings, redis_clients),
         ),
-        cart=_cart(settings, engine, redis, state, catalog_version),
+        cart=cart,
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
@@ -169,6 +174,7 @@ def bootstrap(settings: Settings) -> Adapters:
         redis=redis,
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
+        ordering=ordering,
         redis_clients=redis_clients,
         state=state,
     )

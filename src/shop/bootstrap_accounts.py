@@ -3,9 +3,8 @@ their emails."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from email.message import EmailMessage
+from functools import partial
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,11 +17,12 @@ from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.request_throttle import LimitsRequestThrottle
+from shop.adapters.sealing import Sealer
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.bootstrap_ordering import Ordering
 from shop.services.accounts import data_export, recovery
 from shop.services.accounts.erasure import Erasure
 from shop.services.accounts.ports import (
-    AccountEmail,
     AccountJobs,
     AccountLinks,
     AccountsUnitOfWorkFactory,
@@ -35,9 +35,8 @@ from shop.services.accounts.recovery import Recovery
 from shop.services.common import Clock
 from shop.services.notifications import account_emails
 from shop.services.notifications.account_emails import AccountMail
+from shop.services.notifications.ports import ACCOUNT_EMAIL
 from shop.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,19 +54,6 @@ class AccountsBundle:
     require_verified_email: bool
 
 
-class _LogMailer:
-    """Without SMTP_URL: the email goes to the log (logger `shop.mail`)."""
-
-    def send(self, message: EmailMessage) -> None:
-        body = message.get_body(preferencelist=("plain",))
-        logging.getLogger("shop.mail").info(
-            "email to %s (SMTP_URL unset): %s\n%s",
-            message["To"],
-            message["Subject"],
-            body.get_content() if body is not None else "",
-        )
-
-
 def build_accounts(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -76,18 +62,18 @@ def build_accounts(
     clock: Clock,
     limits_uri: str,
     limits_options: dict[str, float | str | bool],
+    ordering: Ordering,
 ) -> AccountsBundle:
+    """The accounts feature's bundle; its emails join the ordering's outbox and delivery."""
     storage = limits_storage(limits_uri, limits_options)
     links = SignedAccountLinks(settings.public_url, settings.secret_key)
-
-    # The unit of work hands committed emails to `mail`, which reads accounts through it;
-    # the inline jobs run use cases wired from them (closures resolved at call time).
-    def hand_over(emails: list[AccountEmail]) -> None:
-        for email in emails:
-            account_emails.deliver(mail, email)
-
-    uow = SqlAlchemyUnitOfWorkFactory(session_factory, hand_over)
-    mail = AccountMail(uow=uow, mailer=_LogMailer(), links=links, sender=settings.mail_from)
+    sealer = Sealer(settings.secret_key)
+    delivery = ordering.delivery
+    # Account emails are outbox rows of the use case's transaction, handed to the delivery
+    # job after the commit, and composed by this feature when the job sends them.
+    uow = SqlAlchemyUnitOfWorkFactory(session_factory, delivery.dispatcher.dispatch, sealer)
+    mail = AccountMail(uow=uow, links=links, sealer=sealer, sender=settings.mail_from)
+    delivery.composers[ACCOUNT_EMAIL] = partial(account_emails.compose, mail)
     hasher = Argon2Hasher(cheap=settings.cheap_password_hashing)
     tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
     jobs: AccountJobs = (

@@ -80,12 +80,13 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    mail_from: str = "orders@shop.localhost"
+    outbox_max_attempts: int = 8
     metrics_token: str | None = None
     log_format: str = "json"
     cors_origins: tuple[str, ...] = ()
     # Accounts: links in emails, verification, request limits (see the README).
     public_url: str = "http://localhost:8000"
-    mail_from: str = "orders@shop.localhost"
     require_email_verification: bool = False
     password_resets_per_email: str = "5 per hour"
     password_resets_per_address: str = "30 per hour"
@@ -136,11 +137,12 @@ class Settings:
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
+            outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
             metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
             public_url=env.get("SHOP_PUBLIC_URL") or cls.public_url,
-            mail_from=env.get("SHOP_MAIL_FROM") or cls.mail_from,
             require_email_verification=env.get("SHOP_REQUIRE_EMAIL_VERIFICATION", "0")
             .strip()
             .lower()

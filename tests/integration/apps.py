@@ -122,6 +122,10 @@ class Api:
     app: Flask
     _tokens: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, app: Flask) -> Api:
+        return cls(client=app.test_client(), app=app)
+
     @property
     def adapters(self) -> Adapters:
         return self.app.extensions["shop"]  # type: ignore[no-any-return]

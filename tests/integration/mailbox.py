@@ -44,9 +44,12 @@ class Mailbox(logging.Handler):
         """Let the jobs handed over so far finish: the embedded default's job threads, or on
         PostgreSQL + Redis a worker run over the queues (collecting the emails it sends)."""
         for app in self.apps:
-            drain = getattr(app.extensions["shop"].accounts.jobs, "drain", None)
+            wired = app.extensions["shop"]
+            drain = getattr(wired.accounts.jobs, "drain", None)
             if drain is not None:
-                drain()
+                drain()  # account jobs first: they record emails...
+            if wired.ordering.inline_jobs is not None:
+                wired.ordering.inline_jobs.drain()  # ...which the outbox job thread sends
         if self.worker_env is None:
             return
         result = shop("worker", "--burst", env=self.worker_env)

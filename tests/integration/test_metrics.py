@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from rq import Queue
-from sqlalchemy import text
+from sqlalchemy import insert
 
+from shop.adapters.sql.order_tables import outbox
 from shop.entrypoints.web import metrics
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
@@ -112,21 +113,20 @@ def test_queue_depth_and_failed_jobs_come_from_redis(make_app: AppFactory, redis
     assert value(samples, "shop_jobs_queued", queue="default") == 0
 
 
-def test_the_outbox_backlog_is_left_out_until_an_outbox_exists(make_app: AppFactory) -> None:
+def test_the_outbox_backlog_counts_pending_entries_and_the_oldest_age(
+    make_app: AppFactory,
+) -> None:
     app = make_app("embedded")
     api = Api(client=app.test_client(), app=app)
-    assert not any(name.startswith("shop_outbox") for name, _ in scrape(api))
+    assert value(scrape(api), "shop_outbox_pending") == 0
 
-    engine = api.adapters.engine
-    created = (datetime.now(UTC) - timedelta(seconds=90)).isoformat()
-    with engine.begin() as connection:
-        connection.execute(
-            text("CREATE TABLE outbox (id INTEGER PRIMARY KEY, state TEXT, created_at TEXT)")
-        )
-        connection.execute(
-            text("INSERT INTO outbox (state, created_at) VALUES ('pending', :c), ('sent', :c)"),
-            {"c": created},
-        )
+    now = datetime.now(UTC)
+    rows = [
+        {"state": state, "created_at": now - timedelta(seconds=90), "available_at": now}
+        for state in ("pending", "sent")
+    ]
+    with api.adapters.engine.begin() as connection:
+        connection.execute(insert(outbox).values(kind="order_confirmation", payload={}), rows)
     samples = scrape(api)
     assert value(samples, "shop_outbox_pending") == 1
     assert 85 <= value(samples, "shop_outbox_oldest_pending_age_seconds") < 600

@@ -21,7 +21,7 @@ class DomainError(Exception):
         self.available = available
         self.in_cart = in_cart
 
-    def extensions(self) -> dict[str, int]:
+    def extensions(self) -> dict[str, object]:
         """The error's facts beyond its detail, by name (those that are set)."""
         facts = {"available": self.available, "in_cart": self.in_cart}
         return {name: value for name, value in facts.items() if value is not None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-import shop.adapters.sql.account_tables  # noqa: F401 - its tables join the metadata
+from shop.adapters.sql import account_tables, order_tables  # noqa: F401  (register their tables)
 from shop.adapters.sql.engine import make_engine
 from shop.adapters.sql.tables import metadata
 

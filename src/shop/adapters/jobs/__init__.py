@@ -1,3 +1,3 @@
-"""Job queue adapters (RQ)."""
+"""Job queues: RQ on Redis, or a thread of this process on the embedded default."""
 
 JOB_QUEUES = ("emails", "default")

@@ -1,1 +1,1 @@
-"""SQL adapters."""
+"""SQL adapters: checkout, orders, notifications, and the outbox backlog."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,9 +72,20 @@ def _sqlite_engine(url: str) -> Engine:
     return _failing_as_unavailable(engine)
 
 
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def is_retryable(exc: BaseException | None) -> bool:
+    """Did PostgreSQL abort the transaction only to stay serialisable (worth another try)?"""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(original, "pgcode", None) in RETRYABLE_SQLSTATES
+
+
 def _failing_as_unavailable(engine: Engine) -> Engine:
     @event.listens_for(engine, "handle_error")
     def _unavailable(context: ExceptionContext) -> None:
+        if is_retryable(context.original_exception):
+            return  # the database is up; the unit of work lets the use case try again
         if context.is_disconnect or isinstance(context.sqlalchemy_exception, DATABASE_DOWN):
             raise ServiceUnavailable(DATABASE) from context.original_exception
 

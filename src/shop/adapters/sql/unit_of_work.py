@@ -8,7 +8,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shop.adapters.sql.account_emails import EmailHandOver, PendingAccountEmails
+from shop.adapters.sql.account_emails import EmailHandOver, OutboxAccountEmails
 from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
 from shop.adapters.sql.repositories.addresses import SqlAddressRepository
@@ -22,15 +22,20 @@ from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
 from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
 from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
 from shop.domain.errors import Conflict
+from shop.services.accounts.ports import SecretSealer
 from shop.services.common import ServiceUnavailable
 
 
 class SqlAlchemyUnitOfWork:
     def __init__(
-        self, session_factory: sessionmaker[Session], hand_over: EmailHandOver | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        hand_over: EmailHandOver | None = None,
+        sealer: SecretSealer | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._hand_over = hand_over
+        self._sealer = sealer
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -39,7 +44,7 @@ class SqlAlchemyUnitOfWork:
         self.addresses = SqlAddressRepository(self.session)
         self.personal_data = SqlPersonalDataRepository(self.session)
         self.data_exports = SqlDataExportRepository(self.session)
-        self.account_emails = PendingAccountEmails(self._hand_over)
+        self.account_emails = OutboxAccountEmails(self.session, self._sealer, self._hand_over)
         self.categories = SqlCategoryRepository(self.session)
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
@@ -84,10 +89,14 @@ class SqlAlchemyUnitOfWork:
 
 class SqlAlchemyUnitOfWorkFactory:
     def __init__(
-        self, session_factory: sessionmaker[Session], hand_over: EmailHandOver | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        hand_over: EmailHandOver | None = None,
+        sealer: SecretSealer | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.hand_over = hand_over
+        self.sealer = sealer
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory, self.hand_over)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.hand_over, self.sealer)

@@ -16,6 +16,10 @@ from shop.entrypoints.api.accounts import me, recovery
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, variants
+from shop.entrypoints.api.checkout import views as checkout
+from shop.entrypoints.api.notifications import views as outbox
+from shop.entrypoints.api.orders import views as orders
+from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
 from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
@@ -79,12 +83,19 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         products.blp,
         variants.blp,
         health.blp,
+        checkout.blp,
+        orders.blp,
+        outbox.blp,
         metrics_view.blp,
     ):
         api.register_blueprint(blueprint)
+    api.spec.components.security_scheme(
+        "orderToken", {"type": "apiKey", "in": "header", "name": ORDER_TOKEN_HEADER}
+    )
     cart.document_line_limit(api, settings.max_line_quantity)
 
     ensure_admin_at_start(wired, settings)
+    wired.ordering.start_background_work()
     return app
 
 

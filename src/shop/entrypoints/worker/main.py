@@ -1,5 +1,9 @@
 """`shop worker`: an RQ worker for Shop's job queues (needs REDIS_URL).
 
+It runs the RQ scheduler too (retries with a delay need it) and a maintenance pass every few
+seconds: RQ's own (a killed worker's job is retried within about a minute and a half, not ten
+minutes), plus the outbox sweep and the purge of expired idempotency keys.
+
 SIGTERM (or Ctrl-C) is a warm shutdown: the job running finishes, then the worker exits; a
 second signal stops it at once. Each job leaves one log line (logger `shop.jobs`): job id,
 function, queue, outcome, duration and, on failure, the error's type. Job arguments are never
@@ -13,19 +17,26 @@ import time
 from types import TracebackType
 from typing import Any
 
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker
 from rq.job import Job
 
 from shop.adapters.jobs import JOB_QUEUES
 from shop.bootstrap import rq_connection
+from shop.entrypoints.worker import jobs
 from shop.settings import Settings, SettingsError
 
 QUEUES = JOB_QUEUES
+MAINTENANCE_SECONDS = 5
+WORKER_TTL_SECONDS = 20  # the idle dequeue waits 5 s, so maintenance runs on time
 job_log = logging.getLogger("shop.jobs")
 
 
-class LoggingWorker(Worker):
-    """An RQ worker that logs each job's outcome, not its arguments."""
+class LoggingWorker(SimpleWorker):
+    """An RQ worker that logs each job's outcome, not its arguments, and sweeps the outbox.
+
+    Jobs run in the worker process itself: they share its database pool, and a killed worker
+    leaves no orphaned work-horse still sending an email.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("log_job_description", False)
@@ -57,10 +68,20 @@ class LoggingWorker(Worker):
             job_log.error("job %s failed: %s", job.id, self._last_error, extra={"fields": fields})
         return succeeded
 
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+        jobs.maintain()
+
 
 def run_worker(settings: Settings, *, burst: bool = False) -> None:
-    """Work the queues until stopped; the scheduler runs too, for retries with a delay."""
+    """Work the queues until stopped."""
     if not settings.redis_url:
         raise SettingsError("shop worker needs REDIS_URL (the embedded default runs jobs inline)")
-    worker = LoggingWorker(list(QUEUES), connection=rq_connection(settings))
+    jobs.configure(settings)
+    worker = LoggingWorker(
+        list(QUEUES),
+        connection=rq_connection(settings),
+        maintenance_interval=MAINTENANCE_SECONDS,
+        worker_ttl=WORKER_TTL_SECONDS,
+    )
     worker.work(with_scheduler=True, burst=burst)

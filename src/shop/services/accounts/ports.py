@@ -83,6 +83,14 @@ class AccountLinks(Protocol):
         ...
 
 
+class SecretSealer(Protocol):
+    """Keeps a link's token unreadable while its email waits in the outbox."""
+
+    def seal(self, secret: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
 class AccountEmailOutbox(Protocol):
     def add(self, email: AccountEmail, now: datetime) -> None:
         """Record the email in the caller's transaction; it is sent after the commit."""

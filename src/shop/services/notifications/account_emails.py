@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.message import EmailMessage
 from html import escape
-from typing import Protocol
+from typing import Any
 
 from shop.services.accounts.ports import (
     AccountEmail,
     AccountEmailKind,
     AccountLinks,
     AccountsUnitOfWorkFactory,
+    SecretSealer,
 )
+from shop.services.notifications.confirmation import message_id
 
 SUBJECT = {
     AccountEmailKind.PASSWORD_RESET: "Reset your password",
@@ -44,26 +46,23 @@ BODY = {
 }
 
 
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None:
-        """Hand the message over; raises when the mail server refuses or is down."""
-        ...
-
-
 @dataclass(frozen=True)
 class AccountMail:
     uow: AccountsUnitOfWorkFactory
-    mailer: Mailer
     links: AccountLinks
+    sealer: SecretSealer
     sender: str
 
 
-def render(kind: AccountEmailKind, recipient: str, link: str, sender: str) -> EmailMessage:
+def render(
+    kind: AccountEmailKind, recipient: str, link: str, sender: str, entry_id: int
+) -> EmailMessage:
     text, action = BODY[kind]
     message = EmailMessage()
     message["Subject"] = SUBJECT[kind]
     message["From"] = sender
     message["To"] = recipient
+    message["Message-ID"] = message_id(entry_id, sender.rpartition("@")[2] or "shop.invalid")
     message["X-Shop-Email-Kind"] = str(kind)
     message.set_content(f"Hello,\n\n{text}\n\n{action}: {link}\n")
     message.add_alternative(
@@ -74,13 +73,25 @@ def render(kind: AccountEmailKind, recipient: str, link: str, sender: str) -> Em
     return message
 
 
-def deliver(mail: AccountMail, email: AccountEmail) -> bool:
-    """Send the email to the account's current address; False when the account is gone
-    (an erased account gets nothing). Raises what the mailer raises."""
+def outbox_payload(mail_sealer: SecretSealer, email: AccountEmail) -> dict[str, Any]:
+    """What the outbox keeps of an account email: ids and the sealed token, never an
+    address or a token in the clear."""
+    secret = email.secret
+    if email.kind is not AccountEmailKind.DATA_EXPORT_READY:
+        secret = mail_sealer.seal(secret)
+    return {"kind": str(email.kind), "user_id": email.user_id, "secret": secret}
+
+
+def compose(mail: AccountMail, entry_id: int, payload: dict[str, Any]) -> EmailMessage | None:
+    """The email of an outbox entry, to the account's current address; None when the
+    account was erased meanwhile (it gets nothing)."""
+    kind = AccountEmailKind(payload["kind"])
     with mail.uow() as uow:
-        user = uow.users.get(email.user_id)
+        user = uow.users.get(int(payload["user_id"]))
     if user is None or user.is_deleted:
-        return False
-    link = mail.links.link_for(email.kind, email.secret)
-    mail.mailer.send(render(email.kind, user.email, link, mail.sender))
-    return True
+        return None
+    secret = str(payload["secret"])
+    if kind is not AccountEmailKind.DATA_EXPORT_READY:
+        secret = mail.sealer.open(secret)
+    link = mail.links.link_for(kind, secret)
+    return render(kind, user.email, link, mail.sender, entry_id)

@@ -15,9 +15,9 @@ from shop.entrypoints.api.accounts.recovery_schemas import (
     AcceptedSchema,
     AddressInSchema,
     AddressPatchSchema,
-    AddressSchema,
     LinkTokenSchema,
     PasswordSchema,
+    SavedAddressSchema,
 )
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
@@ -38,7 +38,7 @@ def _signed_in(view: Any) -> Any:
 @blp.route("/addresses")
 class Addresses(MethodView):
     @_signed_in
-    @blp.response(200, AddressSchema(many=True))
+    @blp.response(200, SavedAddressSchema(many=True))
     @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
     def get(self, pagination_parameters: PaginationParameters) -> Any:
         """The address book, oldest first."""
@@ -49,7 +49,7 @@ class Addresses(MethodView):
 
     @_signed_in
     @blp.arguments(AddressInSchema)
-    @blp.response(201, AddressSchema)
+    @blp.response(201, SavedAddressSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Save an address; `is_default_shipping`/`is_default_billing` make it the default
         of that kind (the previous default stops being one)."""
@@ -61,7 +61,7 @@ class Addresses(MethodView):
 class AddressItem(MethodView):
     @_signed_in
     @blp.arguments(AddressPatchSchema)
-    @blp.response(200, AddressSchema)
+    @blp.response(200, SavedAddressSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, body: dict[str, Any], address_id: int) -> Any:
         """Change an address. Orders placed with it keep the copy they were placed with."""

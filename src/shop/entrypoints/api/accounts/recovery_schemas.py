@@ -73,7 +73,7 @@ AddressInSchema = StrictSchema.from_dict(_address_fields(required=True), name="A
 AddressPatchSchema = StrictSchema.from_dict(_address_fields(required=False), name="AddressPatch")
 
 
-class AddressSchema(StrictSchema):
+class SavedAddressSchema(StrictSchema):
     id = fields.Integer(required=True)
     full_name = fields.String(required=True)
     line1 = fields.String(required=True)
