@@ -7,7 +7,11 @@ import re
 import time
 from typing import Any
 
+from sqlalchemy import bindparam, create_engine, text
+
 from tests.integration.apps import PASSWORD, Api, AppFactory, bearer
+from tests.integration.checkout_support import fill_cart
+from tests.integration.factories import make_variant
 from tests.integration.mailbox import DELETION, EXPORT, Mailbox
 from tests.integration.personal_data import tables_holding
 
@@ -42,11 +46,49 @@ def export_link(email: str, mailbox: Mailbox) -> str:
     return mailbox.export_path(email)
 
 
+def place_order(api: Api, headers: dict[str, str], **body: Any) -> int:
+    fill_cart(api.client, headers, {make_variant(api.adapters, stock=5, price="19.99"): 2})
+    contact = body or {
+        "full_name": NAME,
+        "phone": HOME["phone"],
+        "address": {k: HOME[k] for k in ("line1", "city", "postal_code", "country")},
+    }
+    placed = api.client.post("/api/v1/checkout", json=contact, headers=headers)
+    assert placed.status_code == 201, placed.json
+    return int(placed.json["id"])
+
+
+def order_rows(database_url: str, order_ids: list[int]) -> tuple[list[Any], list[Any]]:
+    """The orders' money and status columns, and their lines, exactly as stored."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            ids = {"ids": order_ids}
+            orders = connection.execute(
+                text(
+                    "SELECT id, status, currency, subtotal, total, created_at FROM orders"
+                    " WHERE id IN :ids ORDER BY id"
+                ).bindparams(bindparam("ids", expanding=True)),
+                ids,
+            ).all()
+            lines = connection.execute(
+                text("SELECT * FROM order_lines WHERE order_id IN :ids ORDER BY id").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                ids,
+            ).all()
+            return [tuple(r) for r in orders], [tuple(r) for r in lines]
+    finally:
+        engine.dispose()
+
+
 def test_an_export_holds_the_accounts_data_and_nobody_elses(
     api: Api, backend: str, mailbox: Mailbox
 ) -> None:
     other_email, other = customer(api)
+    other_order = place_order(api, other)
     email, headers = customer(api)
+    mine = [place_order(api, headers), place_order(api, headers)]
     queued = api.client.post("/api/v1/me/data-export", headers=headers)
     assert queued.status_code == 202
     link = export_link(email, mailbox)
@@ -57,7 +99,10 @@ def test_an_export_holds_the_accounts_data_and_nobody_elses(
     document: dict[str, Any] = download.json
     assert document["account"]["email"] == email
     assert [a["line1"] for a in document["addresses"]] == [HOME["line1"]]
+    assert [o["id"] for o in document["orders"]] == mine
+    assert all(o["total"] == "39.98" and len(o["lines"]) == 1 for o in document["orders"])
     assert other_email not in download.get_data(as_text=True)
+    assert other_order not in [o["id"] for o in document["orders"]]
 
     forged = re.sub(r"\.[^.]+$", ".AAAAAAAA", link)
     assert api.client.get(forged).status_code == 404
@@ -78,6 +123,10 @@ def test_a_second_export_while_one_is_queued_is_409(make_app: AppFactory) -> Non
 
 def test_deletion_anonymises_the_account_everywhere(api: Api, mailbox: Mailbox) -> None:
     email, headers = customer(api)
+    address_id = api.client.get("/api/v1/me/addresses", headers=headers).json[0]["id"]
+    orders = [place_order(api, headers), place_order(api, headers, address_id=address_id)]
+    database_url = api.adapters.settings.database_url
+    before = order_rows(database_url, orders)
     refresh = api.login(email)["refresh_token"]
     wrong = api.client.post(
         "/api/v1/me/deletion-request", json={"password": "not-the-password"}, headers=headers
@@ -97,9 +146,16 @@ def test_deletion_anonymises_the_account_everywhere(api: Api, mailbox: Mailbox) 
     login = api.client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 401
     leftovers = tables_holding(
-        api.adapters.settings.database_url,
-        [email, NAME, HOME["line1"], HOME["city"], HOME["phone"]],
+        database_url, [email, NAME, HOME["line1"], HOME["city"], HOME["phone"]]
     )
     assert leftovers == {}
+    # The books are intact: totals and lines exactly as they were; the region is kept.
+    assert order_rows(database_url, orders) == before
+    admin = api.admin_headers()
+    for order_id in orders:
+        kept = api.client.get(f"/api/v1/orders/{order_id}", headers=admin).json
+        assert kept["address"]["country"] == "GB"
+        assert kept["address"]["postal_code"] == "SW"
+        assert kept["total"] == "39.98"
     # The email can be used for a new account.
     api.register(email)
