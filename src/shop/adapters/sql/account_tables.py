@@ -17,14 +17,10 @@ from sqlalchemy import (
     text,
 )
 
-from shop.adapters.sql.tables import UTCDateTime, metadata
+from shop.adapters.sql.tables import UTCDateTime, metadata, one_of
 
 LINK_PURPOSES = ("password_reset", "email_verification", "account_deletion")
 EXPORT_STATES = ("queued", "done", "failed")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 link_tokens = Table(
@@ -38,7 +34,7 @@ link_tokens = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
     Column("superseded_at", UTCDateTime, nullable=True),
-    CheckConstraint(_one_of("purpose", LINK_PURPOSES), name="purpose_known"),
+    CheckConstraint(one_of("purpose", LINK_PURPOSES), name="purpose_known"),
 )
 Index("ix_link_tokens_user_id_purpose", link_tokens.c.user_id, link_tokens.c.purpose)
 
@@ -80,7 +76,7 @@ data_exports = Table(
     Column("finished_at", UTCDateTime, nullable=True),
     Column("expires_at", UTCDateTime, nullable=True),
     Column("content", Text, nullable=True),
-    CheckConstraint(_one_of("state", EXPORT_STATES), name="state_known"),
+    CheckConstraint(one_of("state", EXPORT_STATES), name="state_known"),
 )
 # One export in the making per account.
 Index(

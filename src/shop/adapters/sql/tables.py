@@ -62,6 +62,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 Money = Numeric(12, 2, asdecimal=True)
 
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: `column` holds one of `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
 users = Table(
     "users",
     metadata,
