@@ -74,6 +74,7 @@ def build_accounts(
     uow = SqlAlchemyUnitOfWorkFactory(session_factory, delivery.dispatcher.dispatch, sealer)
     mail = AccountMail(uow=uow, links=links, sealer=sealer, sender=settings.mail_from)
     delivery.composers[ACCOUNT_EMAIL] = partial(account_emails.compose, mail)
+    delivery.chores.append(partial(data_export.purge_expired, uow, clock))
     hasher = Argon2Hasher(cheap=settings.cheap_password_hashing)
     tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
     jobs: AccountJobs = (

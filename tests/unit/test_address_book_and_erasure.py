@@ -180,3 +180,12 @@ def test_an_export_is_one_at_a_time_and_holds_the_accounts_data(
     with pytest.raises(NotFound):
         data_export.download(uow, clock, export_id)
     data_export.request_export(uow, jobs, clock, user_id)  # the finished one no longer blocks
+
+
+def test_expired_exports_are_purged(uow: FakeUnitOfWork, clock: FakeClock, user_id: int) -> None:
+    export_id = data_export.request_export(uow, QueuedJobs(), clock, user_id)
+    data_export.build_export(uow, clock, export_id)
+    assert data_export.purge_expired(uow, clock) == 0
+    clock.advance(24 * 3600)
+    assert data_export.purge_expired(uow, clock) == 1
+    assert uow.account_rows.exports == {}

@@ -67,6 +67,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     """A CHECK constraint's text: `column` holds one of `values`."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
+
 users = Table(
     "users",
     metadata,

@@ -90,3 +90,11 @@ def _address(address: Address) -> dict[str, Any]:
     for name in ("created_at", "updated_at"):
         row[name] = row[name].isoformat()
     return row
+
+
+def purge_expired(uow_factory: AccountsUnitOfWorkFactory, clock: Clock) -> int:
+    """Delete the exports whose link has expired (their personal data with them)."""
+    with uow_factory() as uow:
+        purged = uow.data_exports.purge_expired(clock.now())
+        uow.commit()
+    return purged

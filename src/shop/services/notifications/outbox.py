@@ -9,6 +9,7 @@ entries whose job never ran (a crash between the commit and the enqueue, a lost 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
@@ -46,6 +47,8 @@ class Delivery:
     max_attempts: int
     # Other features' kinds of entries, composed by them (the accounts feature's emails).
     composers: dict[str, Composer] = field(default_factory=dict)
+    # Other features' periodic work, run with this maintenance (expired data exports).
+    chores: list[Callable[[], object]] = field(default_factory=list)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -121,9 +124,12 @@ def purge_idempotency_keys(delivery: Delivery) -> int:
 
 
 def maintain(delivery: Delivery) -> None:
-    """The periodic work: hand over forgotten entries, purge expired idempotency keys."""
+    """The periodic work: hand over forgotten entries, purge expired idempotency keys, and
+    the chores other features added."""
     sweep(delivery)
     purge_idempotency_keys(delivery)
+    for chore in delivery.chores:
+        chore()
 
 
 def list_entries(
