@@ -159,3 +159,22 @@ def test_deletion_anonymises_the_account_everywhere(api: Api, mailbox: Mailbox) 
         assert kept["total"] == "39.98"
     # The email can be used for a new account.
     api.register(email)
+
+
+def test_an_admin_erases_or_exports_a_customer(api: Api, mailbox: Mailbox) -> None:
+    email, headers = customer(api)
+    user_id = api.client.get("/api/v1/auth/me", headers=headers).json["id"]
+    admin = api.admin_headers()
+    base = f"/api/v1/admin/users/{user_id}"
+    assert api.client.post(f"{base}/erasure", headers=headers).status_code == 403
+    assert api.client.post(f"{base}/data-export").status_code == 401
+    assert api.client.post(f"{base}/data-export", headers=admin).status_code == 202
+    assert mailbox.export_path(email).startswith("/api/v1/me/data-export/")
+
+    admin_id = api.client.get("/api/v1/auth/me", headers=admin).json["id"]
+    refused = api.client.post(f"/api/v1/admin/users/{admin_id}/erasure", headers=admin)
+    assert refused.status_code == 409
+    assert api.client.post(f"{base}/erasure", headers=admin).status_code == 204
+    assert api.client.post(f"{base}/erasure", headers=admin).status_code == 404
+    assert api.client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    assert tables_holding(api.adapters.settings.database_url, [email, NAME]) == {}

@@ -33,6 +33,20 @@ def request_export(
     return export_id
 
 
+def export_for_admin(
+    uow_factory: AccountsUnitOfWorkFactory, jobs: AccountJobs, clock: Clock, user_id: int
+) -> int:
+    """An admin asks for an account's export; the link goes to the account's own email.
+
+    Raises NotFound for an unknown or erased account, Conflict while one is being made.
+    """
+    with uow_factory() as uow:
+        user = uow.users.get(user_id)
+    if user is None or user.is_deleted:
+        raise NotFound("No such account.")
+    return request_export(uow_factory, jobs, clock, user_id)
+
+
 def build_export(uow_factory: AccountsUnitOfWorkFactory, clock: Clock, export_id: int) -> bool:
     """The job: write the export and record the email with its link; False when the export
     is gone or done already (a job may run twice)."""

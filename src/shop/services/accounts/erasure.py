@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shop.domain.accounts.link_tokens import InvalidLinkToken, LinkPurpose
-from shop.domain.errors import Forbidden, NotFound
+from shop.domain.errors import Conflict, Forbidden, NotFound
 from shop.services.accounts import links
 from shop.services.accounts.ports import (
     AccountsUnitOfWork,
@@ -54,6 +54,24 @@ def confirm_deletion(erasure: Erasure, raw_token: str) -> int:
         anonymise(uow, token.user_id, erasure.clock)
         uow.commit()
     return token.user_id
+
+
+def erase_by_admin(erasure: Erasure, user_id: int) -> None:
+    """An admin carries out an erasure request (made to the shop by other means) at once.
+
+    Raises NotFound for an unknown or already erased account, Conflict for an admin's
+    account (demote it first).
+    """
+    now = erasure.clock.now()
+    with erasure.uow() as uow:
+        user = uow.users.get(user_id)
+        if user is None or user.is_deleted:
+            raise NotFound("No such account.")
+        if user.is_admin:
+            raise Conflict("An administrator's account cannot be erased; demote it first.")
+        erasure.tokens.revoke_user(user_id, now.timestamp(), erasure.session_ttl_seconds)
+        anonymise(uow, user_id, erasure.clock)
+        uow.commit()
 
 
 def anonymise(uow: AccountsUnitOfWork, user_id: int, clock: Clock) -> None:
