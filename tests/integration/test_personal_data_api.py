@@ -58,6 +58,18 @@ def place_order(api: Api, headers: dict[str, str], **body: Any) -> int:
     return int(placed.json["id"])
 
 
+def write_review(api: Api, headers: dict[str, str]) -> int:
+    variant = make_variant(api.adapters, stock=5)
+    product = api.client.get(f"/api/v1/variants/{variant}").json["product_id"]
+    written = api.client.post(
+        f"/api/v1/products/{product}/reviews",
+        json={"rating": 4, "comment": "Sturdy and well made."},
+        headers=headers,
+    )
+    assert written.status_code == 201, written.json
+    return int(written.json["id"])
+
+
 def order_rows(database_url: str, order_ids: list[int]) -> tuple[list[Any], list[Any]]:
     """The orders' money and status columns, and their lines, exactly as stored."""
     engine = create_engine(database_url)
@@ -89,6 +101,7 @@ def test_an_export_holds_the_accounts_data_and_nobody_elses(
     other_order = place_order(api, other)
     email, headers = customer(api)
     mine = [place_order(api, headers), place_order(api, headers)]
+    review = write_review(api, headers)
     queued = api.client.post("/api/v1/me/data-export", headers=headers)
     assert queued.status_code == 202
     link = export_link(email, mailbox)
@@ -100,6 +113,7 @@ def test_an_export_holds_the_accounts_data_and_nobody_elses(
     assert document["account"]["email"] == email
     assert [a["line1"] for a in document["addresses"]] == [HOME["line1"]]
     assert [o["id"] for o in document["orders"]] == mine
+    assert [r["id"] for r in document["reviews"]] == [review]
     assert all(o["total"] == "39.98" and len(o["lines"]) == 1 for o in document["orders"])
     assert other_email not in download.get_data(as_text=True)
     assert other_order not in [o["id"] for o in document["orders"]]
@@ -127,6 +141,7 @@ def test_deletion_anonymises_the_account_everywhere(api: Api, mailbox: Mailbox) 
     orders = [place_order(api, headers), place_order(api, headers, address_id=address_id)]
     database_url = api.adapters.settings.database_url
     before = order_rows(database_url, orders)
+    review = write_review(api, headers)
     refresh = api.login(email)["refresh_token"]
     wrong = api.client.post(
         "/api/v1/me/deletion-request", json={"password": "not-the-password"}, headers=headers
@@ -151,6 +166,13 @@ def test_deletion_anonymises_the_account_everywhere(api: Api, mailbox: Mailbox) 
     assert leftovers == {}
     # The books are intact: totals and lines exactly as they were; the region is kept.
     assert order_rows(database_url, orders) == before
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        author = connection.execute(
+            text("SELECT user_id FROM reviews WHERE id = :id"), {"id": review}
+        ).one()
+    engine.dispose()
+    assert author == (None,)  # the review stays, detached
     admin = api.admin_headers()
     for order_id in orders:
         kept = api.client.get(f"/api/v1/orders/{order_id}", headers=admin).json

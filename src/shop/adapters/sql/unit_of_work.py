@@ -21,6 +21,7 @@ from shop.adapters.sql.repositories.catalog import (
 from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
 from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
 from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
+from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.accounts.ports import SecretSealer
 from shop.services.common import ServiceUnavailable
@@ -49,6 +50,8 @@ class SqlAlchemyUnitOfWork:
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.variants = SqlVariantRepository(self.session)
+        self.reviews = SqlReviewRepository(self.session)
+        self.ratings = SqlProductRatings(self.session)
         return self
 
     def __exit__(

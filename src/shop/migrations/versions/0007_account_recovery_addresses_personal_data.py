@@ -1,7 +1,7 @@
 """account recovery, verification, address book, personal-data exports
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 
 * users.email_verified and users.deleted_at (an erased account keeps its row, anonymised).
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

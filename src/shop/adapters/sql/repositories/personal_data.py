@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql.order_tables import idempotency_keys, order_lines, orders, outbox
+from shop.adapters.sql.tables import reviews
 from shop.domain.accounts.users import anonymous_email
 
 POSTAL_PREFIX = 2  # characters of the postal code an anonymised order keeps (the region)
@@ -71,7 +72,19 @@ class SqlPersonalDataRepository:
         ]
 
     def reviews_of(self, user_id: int) -> list[dict[str, Any]]:
-        return []
+        rows = self.session.execute(
+            select(reviews).where(reviews.c.user_id == user_id).order_by(reviews.c.id)
+        )
+        return [
+            {
+                "id": row.id,
+                "product_id": row.product_id,
+                "rating": row.rating,
+                "comment": row.comment,
+                "created_at": row.created_at.isoformat(),
+            }
+            for row in rows
+        ]
 
     def anonymise_orders(self, user_id: int) -> None:
         email = anonymous_email(user_id)
@@ -111,7 +124,10 @@ class SqlPersonalDataRepository:
             )
 
     def detach_reviews(self, user_id: int) -> None:
-        return None
+        """The reviews stay (and the products' ratings with them), without their author."""
+        self.session.execute(
+            update(reviews).where(reviews.c.user_id == user_id).values(user_id=None)
+        )
 
     def claim_guest_orders(self, user_id: int, email: str) -> int:
         result = self.session.execute(
