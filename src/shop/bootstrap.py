@@ -20,19 +20,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
 from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
-from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.state_file import StateFile, state_path_beside
-from shop.adapters.memory.tokens import InMemoryTokenStore
-from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
 from shop.adapters.redis.response_cache import RedisResponseCache
-from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
     DATABASE,
@@ -50,15 +46,8 @@ from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
 from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.bootstrap_accounts import AccountsBundle, build_accounts
 from shop.bootstrap_ordering import Ordering, build_ordering
-from shop.services.accounts.ports import (
-    AccountsUnitOfWorkFactory,
-    CustomerQueries,
-    LoginThrottle,
-    PasswordHasher,
-    RolesUnitOfWorkFactory,
-    TokenStore,
-)
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
@@ -89,16 +78,6 @@ class ResponseCache(Protocol):
     def get(self, key: str) -> Any: ...
 
     def set(self, key: str, value: Any) -> None: ...
-
-
-@dataclass(frozen=True)
-class AccountsBundle:
-    uow: AccountsUnitOfWorkFactory
-    hasher: PasswordHasher
-    tokens: TokenStore
-    login_throttle: LoginThrottle
-    roles: RolesUnitOfWorkFactory
-    customers: CustomerQueries
 
 
 @dataclass(frozen=True)
@@ -189,7 +168,8 @@ def bootstrap(settings: Settings) -> Adapters:
         if redis is not None
         else StateFile(state_path_beside(settings.database_url, settings.data_dir))
     )
-    uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+    session_factory = make_session_factory(engine)
+    uow = SqlAlchemyUnitOfWorkFactory(session_factory)
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
     )
@@ -198,10 +178,23 @@ def bootstrap(settings: Settings) -> Adapters:
         probes[REDIS] = partial(ping_redis, redis)
     clock = SystemClock()
     cart = _cart(settings, engine, redis, state, catalog_version)
+    ordering = build_ordering(settings, engine, redis, cart.store, clock)
+    limits = rate_limit_storage(settings)
+    accounts = build_accounts(
+        settings,
+        session_factory,
+        redis,
+        state,
+        clock,
+        limits.uri,
+        limits.options,
+        ordering,
+        SqlCustomerQueries(engine, settings.currency),
+    )
     return Adapters(
         settings=settings,
         clock=clock,
-        accounts=_accounts(settings, uow, redis, state, engine),
+        accounts=accounts,
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
@@ -222,12 +215,12 @@ def bootstrap(settings: Settings) -> Adapters:
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),
         ),
-        rate_limits=rate_limit_storage(settings),
+        rate_limits=limits,
         engine=engine,
         redis=redis,
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
-        ordering=build_ordering(settings, engine, redis, cart.store, clock),
+        ordering=ordering,
         redis_clients=redis_clients,
         state=state,
     )
@@ -268,29 +261,6 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
         log.warning("could not ensure the admin account at start: %s", type(exc).__name__)
         return False
     return True
-
-
-def _accounts(
-    settings: Settings,
-    uow: SqlAlchemyUnitOfWorkFactory,
-    redis: Redis | None,
-    state: StateFile | None,
-    engine: Engine,
-) -> AccountsBundle:
-    limits = rate_limit_storage(settings)
-    return AccountsBundle(
-        uow=uow,
-        hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state),
-        login_throttle=LimitsLoginThrottle(
-            limits_storage(limits.uri, limits.options),
-            settings.login_failures_per_email_and_address,
-            settings.login_failures_per_email,
-            settings.login_failures_per_address,
-        ),
-        roles=uow,
-        customers=SqlCustomerQueries(engine, settings.currency),
-    )
 
 
 def _cart(

@@ -86,6 +86,11 @@ class Settings:
     log_format: str = "json"
     cors_origins: tuple[str, ...] = ()
     admin_idle_timeout: int = 30 * 60  # seconds a console session lives without a request
+    # Accounts: links in emails, verification, request limits (see the README).
+    public_url: str = "http://localhost:8000"
+    require_email_verification: bool = False
+    password_resets_per_email: str = "5 per hour"
+    password_resets_per_address: str = "30 per hour"
 
     @property
     def embedded(self) -> bool:
@@ -139,6 +144,15 @@ class Settings:
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
             admin_idle_timeout=_int(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
+            public_url=env.get("SHOP_PUBLIC_URL") or cls.public_url,
+            require_email_verification=env.get("SHOP_REQUIRE_EMAIL_VERIFICATION", "0")
+            .strip()
+            .lower()
+            in {"1", "true", "yes", "on"},
+            password_resets_per_email=env.get("SHOP_PASSWORD_RESETS_PER_EMAIL")
+            or cls.password_resets_per_email,
+            password_resets_per_address=env.get("SHOP_PASSWORD_RESETS_PER_ADDRESS")
+            or cls.password_resets_per_address,
         )
         limits: dict[str, Any] = {
             f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
@@ -180,8 +194,12 @@ class Settings:
             ),
             ("SHOP_LOGIN_FAILURES_PER_EMAIL", self.login_failures_per_email),
             ("SHOP_LOGIN_FAILURES_PER_ADDRESS", self.login_failures_per_address),
+            ("SHOP_PASSWORD_RESETS_PER_EMAIL", self.password_resets_per_email),
+            ("SHOP_PASSWORD_RESETS_PER_ADDRESS", self.password_resets_per_address),
         ):
             _check_limit(name, value)
+        if not _ORIGIN.match(self.public_url.rstrip("/")):
+            raise SettingsError("SHOP_PUBLIC_URL must be a URL such as https://shop.example.com")
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
 

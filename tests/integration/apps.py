@@ -97,6 +97,7 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppFact
         apps.append(app)
         return app
 
+    factory.apps = apps  # type: ignore[attr-defined]  # read by the mailbox fixture
     yield factory
     for app in apps:
         app.extensions["shop"].close()

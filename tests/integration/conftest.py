@@ -77,3 +77,6 @@ def smtp_sink(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
         smtp_server.release()
         smtp_server.start()
         smtp_server.clear()
+
+
+from tests.integration.mailbox import mailbox  # noqa: E402,F401

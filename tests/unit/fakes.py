@@ -25,6 +25,14 @@ from shop.services.accounts.ports import (
 )
 from shop.services.catalog.ports import CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
+from tests.unit.account_fakes import (
+    AccountRows,
+    FakeAccountEmails,
+    FakeAddresses,
+    FakeDataExports,
+    FakeLinkTokens,
+    FakePersonalData,
+)
 
 _ids = itertools.count(1)
 
@@ -162,6 +170,7 @@ class _Tables:
     products: dict[int, Product] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     stock_adjustments: list[StockAdjustment] = field(default_factory=list)
+    accounts: AccountRows = field(default_factory=AccountRows)
 
 
 class FakeUnitOfWork:
@@ -212,6 +221,31 @@ class FakeUnitOfWork:
     def audit_entries(self) -> list[AuditEntry]:
         """The committed audit entries, oldest first."""
         return self._committed.audit
+
+    @property
+    def link_tokens(self) -> FakeLinkTokens:
+        return FakeLinkTokens(self._tables().accounts)
+
+    @property
+    def addresses(self) -> FakeAddresses:
+        return FakeAddresses(self._tables().accounts)
+
+    @property
+    def personal_data(self) -> FakePersonalData:
+        return FakePersonalData(self._tables().accounts)
+
+    @property
+    def data_exports(self) -> FakeDataExports:
+        return FakeDataExports(self._tables().accounts)
+
+    @property
+    def account_emails(self) -> FakeAccountEmails:
+        return FakeAccountEmails(self._tables().accounts)
+
+    @property
+    def account_rows(self) -> AccountRows:
+        """The committed rows of the accounts feature (for assertions)."""
+        return self._committed.accounts
 
     def __call__(self) -> Self:
         """The fake is its own factory: services call `uow_factory()`."""

@@ -72,3 +72,9 @@ class RateLimited(DomainError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
+
+
+class BadRequest(DomainError):
+    """The request names something that cannot be used (an invalid link token)."""
+
+    title = "Bad request"

@@ -49,11 +49,45 @@ class ExpiringSet:
                 del self._expiry[name]
 
 
+class NotBefore:
+    """Per account, the time before which its tokens are refused (kept in the state file)."""
+
+    _NAMESPACE = "user-not-before"
+
+    def __init__(self, state: StateFile | None) -> None:
+        self._state = state
+        self._times: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+        if state is not None:
+            self._times = {n: (float(v), d) for n, v, d in state.live(self._NAMESPACE)}
+
+    def set(self, user_id: int, not_before: float, ttl_seconds: float) -> None:
+        deadline = time.time() + ttl_seconds
+        with self._lock:
+            self._times[str(user_id)] = (not_before, deadline)
+            if self._state is not None:
+                self._state.put(self._NAMESPACE, str(user_id), repr(not_before), deadline)
+
+    def refuses(self, user_id: int, issued_at: float) -> bool:
+        with self._lock:
+            entry = self._times.get(str(user_id))
+        return entry is not None and entry[1] > time.time() and issued_at < entry[0]
+
+
 class InMemoryTokenStore:
     def __init__(self, state: StateFile | None = None) -> None:
         self._revoked = ExpiringSet(state, "revoked")
         self._refresh = ExpiringSet(state, "refresh")
         self._families = ExpiringSet(state, "family-revoked")
+        self._not_before = NotBefore(state)
+
+    def revoke_user(self, user_id: int, not_before: float, ttl_seconds: int) -> None:
+        self._not_before.set(user_id, not_before, ttl_seconds)
+
+    def is_token_revoked(
+        self, jti: str, family: str | None, user_id: int, issued_at: float
+    ) -> bool:
+        return self.is_revoked(jti, family) or self._not_before.refuses(user_id, issued_at)
 
     def revoke(self, jti: str, ttl_seconds: int) -> None:
         self._revoked.add(jti, ttl_seconds)

@@ -47,5 +47,23 @@ class RedisTokenStore:
         return bool(self._redis.exists(self._key("family-revoked", family)))
 
     @any_redis_error_is_unavailable()
+    def revoke_user(self, user_id: int, not_before: float, ttl_seconds: int) -> None:
+        self._redis.set(
+            self._key("user-not-before", str(user_id)), repr(not_before), ex=max(ttl_seconds, 1)
+        )
+
+    @any_redis_error_is_unavailable()
+    def is_token_revoked(
+        self, jti: str, family: str | None, user_id: int, issued_at: float
+    ) -> bool:
+        keys = [self._key("revoked", jti), self._key("user-not-before", str(user_id))]
+        if family is not None:
+            keys.append(self._key("family-revoked", family))
+        revoked, not_before, *family_revoked = self._redis.mget(keys)
+        if revoked is not None or any(value is not None for value in family_revoked):
+            return True
+        return not_before is not None and issued_at < float(not_before)
+
+    @any_redis_error_is_unavailable()
     def ping(self) -> None:
         self._redis.ping()

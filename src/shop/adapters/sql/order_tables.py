@@ -19,14 +19,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from shop.adapters.sql.tables import Money, UTCDateTime, metadata
+from shop.adapters.sql.tables import Money, UTCDateTime, metadata, one_of
 
 ORDER_STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled")
 OUTBOX_STATES = ("pending", "sent", "dead")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 orders = Table(
@@ -45,7 +41,7 @@ orders = Table(
     Column("token_hash", String(64), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    CheckConstraint(_one_of("status", ORDER_STATUSES), name="status_known"),
+    CheckConstraint(one_of("status", ORDER_STATUSES), name="status_known"),
 )
 Index("ix_orders_user_id_created_at", orders.c.user_id, orders.c.created_at)
 Index("ix_orders_created_at", orders.c.created_at)
@@ -78,7 +74,7 @@ outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("available_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
-    CheckConstraint(_one_of("state", OUTBOX_STATES), name="state_known"),
+    CheckConstraint(one_of("state", OUTBOX_STATES), name="state_known"),
 )
 Index("ix_outbox_state_available_at", outbox.c.state, outbox.c.available_at)
 

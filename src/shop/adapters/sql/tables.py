@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
     true,
 )
@@ -67,6 +68,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 Money = Numeric(12, 2, asdecimal=True)
 
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: `column` holds one of `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 users = Table(
     "users",
     metadata,
@@ -86,6 +93,8 @@ users = Table(
         nullable=False,
     ),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("email_verified", Boolean, nullable=False, server_default=false()),
+    Column("deleted_at", UTCDateTime, nullable=True),
 )
 
 categories = Table(

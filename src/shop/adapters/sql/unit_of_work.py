@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.adapters.sql.account_emails import EmailHandOver, OutboxAccountEmails
 from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
+from shop.adapters.sql.repositories.addresses import SqlAddressRepository
 from shop.adapters.sql.repositories.audit import SqlAuditTrail, SqlStockLedger
 from shop.adapters.sql.repositories.catalog import (
     SqlAttributeRepository,
@@ -17,18 +19,34 @@ from shop.adapters.sql.repositories.catalog import (
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
+from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
+from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
 from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
+from shop.services.accounts.ports import SecretSealer
 from shop.services.common import ServiceUnavailable
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        hand_over: EmailHandOver | None = None,
+        sealer: SecretSealer | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._hand_over = hand_over
+        self._sealer = sealer
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
         self.users = SqlUserRepository(self.session)
+        self.link_tokens = SqlLinkTokenRepository(self.session)
+        self.addresses = SqlAddressRepository(self.session)
+        self.personal_data = SqlPersonalDataRepository(self.session)
+        self.data_exports = SqlDataExportRepository(self.session)
+        self.account_emails = OutboxAccountEmails(self.session, self._sealer, self._hand_over)
         self.categories = SqlCategoryRepository(self.session)
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
@@ -58,7 +76,9 @@ class SqlAlchemyUnitOfWork:
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
+            self.account_emails.discard()
             raise Conflict("The change conflicts with existing data.") from exc
+        self.account_emails.committed()
 
     def flush(self) -> None:
         """Send pending changes now, to learn generated ids before the commit."""
@@ -70,11 +90,19 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.account_emails.discard()
 
 
 class SqlAlchemyUnitOfWorkFactory:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        hand_over: EmailHandOver | None = None,
+        sealer: SecretSealer | None = None,
+    ) -> None:
         self.session_factory = session_factory
+        self.hand_over = hand_over
+        self.sealer = sealer
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.hand_over, self.sealer)

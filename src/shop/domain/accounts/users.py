@@ -41,8 +41,33 @@ class User:
     full_name: str = ""
     role: Role = Role.CUSTOMER
     created_at: datetime = field(kw_only=True)
+    email_verified: bool = field(default=False, kw_only=True)
+    deleted_at: datetime | None = field(default=None, kw_only=True)
     id: int | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def anonymise(self, now: datetime) -> None:
+        """Erase what names the person; the row stays, so orders keep their owner id.
+
+        The email becomes unique and undeliverable, and no password matches the hash.
+        """
+        assert self.id is not None
+        self.email = anonymous_email(self.id)
+        self.full_name = ""
+        self.password_hash = UNUSABLE_PASSWORD
+        self.email_verified = False
+        self.deleted_at = now
+
+
+UNUSABLE_PASSWORD = "!"
+
+
+def anonymous_email(user_id: int) -> str:
+    return f"deleted-{user_id}@deleted.invalid"

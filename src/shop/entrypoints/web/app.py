@@ -13,6 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_at_start
 from shop.entrypoints.admin_console import init_admin_console
 from shop.entrypoints.api import ShopApi, health
+from shop.entrypoints.api.accounts import admin as accounts_admin
+from shop.entrypoints.api.accounts import me, recovery
 from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.admin import audit
 from shop.entrypoints.api.cart import views as cart
@@ -79,6 +81,9 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     )
     for blueprint in (
         accounts.blp,
+        recovery.blp,
+        me.blp,
+        accounts_admin.blp,
         cart.blp,
         categories.blp,
         attributes.blp,

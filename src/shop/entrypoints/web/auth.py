@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -51,8 +52,17 @@ def _unauthorized(detail: str) -> Response:
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    """A token is refused when it, or the login it belongs to, was revoked."""
-    return adapters().accounts.tokens.is_revoked(payload["jti"], payload.get("fam"))
+    """A token is refused when it, or the login it belongs to, was revoked, or when it was
+    issued before its account's tokens were all revoked (a password reset, a deletion)."""
+    issued_ms = payload.get("ims")
+    issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(payload.get("iat", 0))
+    try:
+        user_id = int(payload["sub"])
+    except (KeyError, TypeError, ValueError):
+        return True
+    return adapters().accounts.tokens.is_token_revoked(
+        payload["jti"], payload.get("fam"), user_id, issued_at
+    )
 
 
 @jwt.unauthorized_loader
@@ -94,7 +104,9 @@ def issue_tokens(user: User, family: str | None = None) -> dict[str, Any]:
     """An access/refresh pair of one login `family` (a new family for a new login)."""
     settings = adapters().settings
     family = family or uuid.uuid4().hex
-    claims = {"role": str(user.role), "fam": family, "email": user.email}
+    # `ims`: the issue time in milliseconds, finer than `iat`, for account-wide revocation.
+    claims = {"role": str(user.role), "fam": family, "email": user.email,
+              "ims": int(time.time() * 1000)}
     identity = str(user.id)
     access = create_access_token(identity=identity, additional_claims=claims)
     refresh = create_refresh_token(identity=identity, additional_claims=claims)

@@ -20,11 +20,16 @@ def configure(settings: Settings) -> None:
     _settings = settings
 
 
-def _ordering() -> Ordering:
+def wired() -> Adapters:
+    """This process's adapters, for every job."""
     global _adapters
     if _adapters is None:  # built once per process; a plain `rq worker` reads the environment
         _adapters = bootstrap(_settings or Settings.from_env())
-    return _adapters.ordering
+    return _adapters
+
+
+def _ordering() -> Ordering:
+    return wired().ordering
 
 
 def deliver_outbox_entry(entry_id: int) -> bool:

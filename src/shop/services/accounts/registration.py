@@ -8,6 +8,7 @@ from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
     PasswordHasher,
 )
+from shop.services.accounts.verification import start_verification
 from shop.services.common import Clock
 
 
@@ -34,6 +35,9 @@ def register(
             created_at=clock.now(),
         )
         uow.users.add(user)
+        uow.flush()
+        assert user.id is not None
+        start_verification(uow, user.id, clock)
         uow.commit()
     return user
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shop.domain.accounts.users import User, normalise_email
-from shop.domain.errors import RateLimited, Unauthorized, ValidationFailed
+from shop.domain.errors import Forbidden, RateLimited, Unauthorized, ValidationFailed
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
     LoginThrottle,
@@ -57,19 +57,32 @@ def sign_in(
     email: str,
     password: str,
     client: str,
+    *,
+    require_verified_email: bool = False,
 ) -> User:
     """Authenticate, refusing early while the account or the client failed too often.
 
-    Raises RateLimited (with the wait) or Unauthorized; only failures count.
+    Raises RateLimited (with the wait) or Unauthorized; only failures count. With
+    `require_verified_email`, the right password of an unverified account is Forbidden.
     """
     wait = throttle.retry_after(email, client)
     if wait:
         raise RateLimited("Too many failed sign-ins; wait before trying again.", wait)
     try:
-        return authenticate(uow_factory, hasher, email, password)
+        user = authenticate(uow_factory, hasher, email, password)
     except Unauthorized:
         throttle.record_failure(email, client)
         raise
+    if require_verified_email and not user.email_verified:
+        raise Forbidden(UNVERIFIED)
+    return user
+
+
+UNVERIFIED = (
+    "Verify your email address before signing in: follow the link in the email sent at "
+    "registration, or reset your password (POST /api/v1/auth/password-reset), which "
+    "verifies it too."
+)
 
 
 def rotate_refresh_token(

@@ -1,1 +1,2 @@
-"""Notifications: emails recorded in a transactional outbox and delivered by a job."""
+"""Notifications: emails (order confirmations, account emails) recorded in a transactional
+outbox and delivered by a job."""

@@ -9,16 +9,21 @@ entries whose job never ran (a crash between the commit and the enqueue, a lost 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
 
 from shop.domain.errors import NotFound
 from shop.services.common import Clock, check_window
 from shop.services.notifications.confirmation import order_confirmation
 from shop.services.notifications.ports import (
+    ORDER_CONFIRMATION,
     SWEEP_GRACE,
+    Composer,
     DeliveryFailed,
     Mailer,
+    NotificationsUnitOfWork,
     NotificationsUnitOfWorkFactory,
     OutboxDispatcher,
     OutboxEntry,
@@ -40,6 +45,10 @@ class Delivery:
     clock: Clock
     sender: str
     max_attempts: int
+    # Other features' kinds of entries, composed by them (the accounts feature's emails).
+    composers: dict[str, Composer] = field(default_factory=dict)
+    # Other features' periodic work, run with this maintenance (expired data exports).
+    chores: list[Callable[[], object]] = field(default_factory=list)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -56,13 +65,15 @@ def deliver(delivery: Delivery, entry_id: int) -> bool:
         entry = work.outbox.lock(entry_id)
         if entry is None or entry.state is not OutboxState.PENDING:
             return False
-        order = work.orders.get(int(entry.payload["order_id"]))
-        if order is None:
-            work.outbox.record_failure(entry_id, "order not found", delivery.clock.now(), dead=True)
+        message = _compose(delivery, work, entry)
+        if message is None:
+            work.outbox.record_failure(
+                entry_id, "nothing to send any more", delivery.clock.now(), dead=True
+            )
             work.commit()
             return False
         try:
-            delivery.mailer.send(order_confirmation(order, delivery.sender, entry.id))
+            delivery.mailer.send(message)
         except DeliveryFailed as exc:
             attempts = entry.attempts + 1
             dead = attempts >= delivery.max_attempts
@@ -80,6 +91,17 @@ def deliver(delivery: Delivery, entry_id: int) -> bool:
         work.outbox.mark_sent(entry_id, delivery.clock.now())
         work.commit()
     return True
+
+
+def _compose(
+    delivery: Delivery, work: NotificationsUnitOfWork, entry: OutboxEntry
+) -> EmailMessage | None:
+    """The entry's email: an order confirmation, or one a feature composes for its kind."""
+    if entry.kind == ORDER_CONFIRMATION:
+        order = work.orders.get(int(entry.payload["order_id"]))
+        return None if order is None else order_confirmation(order, delivery.sender, entry.id)
+    compose = delivery.composers.get(entry.kind)
+    return None if compose is None else compose(entry.id, entry.payload)
 
 
 def sweep(delivery: Delivery) -> int:
@@ -102,9 +124,12 @@ def purge_idempotency_keys(delivery: Delivery) -> int:
 
 
 def maintain(delivery: Delivery) -> None:
-    """The periodic work: hand over forgotten entries, purge expired idempotency keys."""
+    """The periodic work: hand over forgotten entries, purge expired idempotency keys, and
+    the chores other features added."""
     sweep(delivery)
     purge_idempotency_keys(delivery)
+    for chore in delivery.chores:
+        chore()
 
 
 def list_entries(

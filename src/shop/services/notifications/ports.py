@@ -12,6 +12,7 @@ from shop.domain.orders.model import Order
 from shop.services.common import UnitOfWork
 
 ORDER_CONFIRMATION = "order_confirmation"  # the kind of an order's confirmation email
+ACCOUNT_EMAIL = "account_email"  # reset, verification, deletion and export-ready emails
 SWEEP_GRACE = timedelta(seconds=5)  # how long the job handed over at commit gets first
 
 
@@ -96,6 +97,13 @@ class DeliveryFailed(Exception):
 class Mailer(Protocol):
     def send(self, message: EmailMessage) -> None:
         """Hand the message over; raises DeliveryFailed."""
+        ...
+
+
+class Composer(Protocol):
+    def __call__(self, entry_id: int, payload: dict[str, Any]) -> EmailMessage | None:
+        """The email an entry of some kind stands for; None when there is nobody to send
+        it to any more (an erased account)."""
         ...
 
 

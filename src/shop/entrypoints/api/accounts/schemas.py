@@ -34,6 +34,12 @@ class UserSchema(StrictSchema):
     role = fields.Enum(Role, by_value=True, required=True)
 
 
+class AccountSchema(UserSchema):
+    """The signed-in account, as /auth/me shows it."""
+
+    email_verified = fields.Boolean(required=True)
+
+
 class TokenPairSchema(StrictSchema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)

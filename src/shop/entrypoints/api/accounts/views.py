@@ -12,6 +12,7 @@ from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from shop.domain.errors import NotFound, Unauthorized
 from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.accounts.schemas import (
+    AccountSchema,
     LoginSchema,
     LogoutSchema,
     RegisterSchema,
@@ -52,13 +53,15 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.doc(parameters=[CART_TOKEN_PARAMETER])
     def post(self, body: dict[str, Any]) -> Any:
         """Sign in: an access token and a refresh token.
 
         With an X-Cart-Token header, that guest cart is merged into the user's cart, as
-        POST /cart/merge does.
+        POST /cart/merge does. With SHOP_REQUIRE_EMAIL_VERIFICATION=1, an account whose email
+        is not verified is 403.
         """
         a = adapters()
         user = sign_in.sign_in(
@@ -68,6 +71,7 @@ class Login(MethodView):
             body["email"],
             body["password"],
             client_address(),
+            require_verified_email=a.accounts.require_verified_email,
         )
         guest_token = request.headers.get(CART_TOKEN_HEADER)
         check_text(CART_TOKEN_HEADER, guest_token)
@@ -128,11 +132,11 @@ def _decode_own_refresh_token(token: str, subject: str) -> dict[str, Any]:
 @blp.route("/me")
 class Me(MethodView):
     @jwt_required()
-    @blp.response(200, UserSchema)
+    @blp.response(200, AccountSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.doc(security=BEARER)
     def get(self) -> Any:
-        """The signed-in account."""
+        """The signed-in account, with `email_verified`."""
         try:
             return registration.get_user(adapters().accounts.uow, auth.current_user_id())
         except NotFound as exc:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shop.domain.limits import MAX_INTEGER
 from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
 from shop.entrypoints.api.orders.schemas import (
     AddressSchema,
@@ -18,13 +21,34 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 class CheckoutSchema(StrictSchema):
-    full_name = text(200)
+    full_name = text(
+        200, required=False, description="Required with `address`; defaults to the saved one's."
+    )
     email = fields.Email(
         validate=[validate.Length(max=254), no_control_characters],
         metadata={"description": "Required for guests; defaults to the account's email."},
     )
-    phone = text(40)
-    address = fields.Nested(AddressSchema, required=True)
+    phone = text(
+        40, required=False, description="Required with `address`; defaults to the saved one's."
+    )
+    address = fields.Nested(AddressSchema, metadata={"description": "Or `address_id`."})
+    address_id = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_INTEGER),
+        metadata={
+            "description": "A saved address of the signed-in customer (/me/addresses), "
+            "instead of `address`: the order keeps a copy of it."
+        },
+    )
+
+    @validates_schema
+    def _one_address(self, data: dict[str, Any], **_: Any) -> None:
+        if ("address" in data) == ("address_id" in data):
+            raise ValidationError("Give either `address` or `address_id`.", "address")
+        if "address" in data:
+            missing = {n: ["Required."] for n in ("full_name", "phone") if n not in data}
+            if missing:
+                raise ValidationError(missing)
 
 
 class CheckoutHeadersSchema(Schema):

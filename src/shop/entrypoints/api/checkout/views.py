@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shop.domain.cart.cart import CartOwner
+from shop.domain.errors import ValidationFailed
 from shop.domain.orders.model import Address
 from shop.entrypoints.api import BEARER
 from shop.entrypoints.api.checkout.schemas import (
@@ -23,6 +24,7 @@ from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON
+from shop.services.accounts import address_book
 from shop.services.checkout import idempotency
 from shop.services.checkout.idempotency import IdempotencyKey
 from shop.services.checkout.place_order import Contact, place_order
@@ -55,26 +57,11 @@ def _key(headers: dict[str, Any], owner: CartOwner, body: dict[str, Any]) -> Ide
     return IdempotencyKey(scope, key, idempotency.fingerprint("POST", request.path, body))
 
 
-@blp.route("")
-class CheckoutResource(MethodView):
-    @blp.arguments(CheckoutHeadersSchema, location="headers")
-    @blp.arguments(CheckoutSchema)
-    @blp.response(201, PlacedOrderSchema, headers=REPLAYED_RESPONSE_HEADER)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="A variant of the cart is gone.")
-    @blp.alt_response(409, **SHORT_STOCK)
-    @blp.alt_response(
-        422, response="UNPROCESSABLE_ENTITY", description="Empty cart, invalid body or key."
-    )
-    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
-    @blp.doc(security=[{}, *BEARER])
-    def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
-        """Place an order from the cart: stock is checked and taken, the order written and
-        its confirmation email recorded in one transaction; then the cart is emptied."""
-        owner = _owner(headers)
-        key = _key(headers, owner, body)
+def _contact(owner: CartOwner, body: dict[str, Any]) -> Contact:
+    """Who and where the order is for: the body's address, or a copy of a saved one."""
+    if "address_id" not in body:
         address = body["address"]
-        contact = Contact(
+        return Contact(
             full_name=body["full_name"],
             phone=body["phone"],
             email=body.get("email"),
@@ -86,6 +73,50 @@ class CheckoutResource(MethodView):
                 country=address["country"],
             ),
         )
+    if owner.user_id is None:
+        raise ValidationFailed({"address_id": ["Saved addresses are for signed-in customers."]})
+    saved = address_book.get_address(adapters().accounts.uow, owner.user_id, body["address_id"])
+    copy = saved.snapshot()
+    phone = body.get("phone") or saved.phone
+    if not phone:
+        raise ValidationFailed({"phone": ["Required: the saved address has no phone."]})
+    return Contact(
+        full_name=body.get("full_name") or saved.full_name,
+        phone=phone,
+        email=body.get("email"),
+        address=Address(
+            line1=copy["line1"],
+            line2=copy["line2"] or None,
+            city=copy["city"],
+            postal_code=copy["postal_code"],
+            country=copy["country"],
+        ),
+    )
+
+
+@blp.route("")
+class CheckoutResource(MethodView):
+    @blp.arguments(CheckoutHeadersSchema, location="headers")
+    @blp.arguments(CheckoutSchema)
+    @blp.response(201, PlacedOrderSchema, headers=REPLAYED_RESPONSE_HEADER)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(
+        404,
+        response="NOT_FOUND",
+        description="A variant of the cart, or the `address_id`, is gone.",
+    )
+    @blp.alt_response(409, **SHORT_STOCK)
+    @blp.alt_response(
+        422, response="UNPROCESSABLE_ENTITY", description="Empty cart, invalid body or key."
+    )
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(security=[{}, *BEARER])
+    def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
+        """Place an order from the cart: stock is checked and taken, the order written and
+        its confirmation email recorded in one transaction; then the cart is emptied."""
+        owner = _owner(headers)
+        key = _key(headers, owner, body)
+        contact = _contact(owner, body)
         placed = place_order(adapters().ordering.checkout, owner, contact, present_json, key)
         response = jsonify(dict(placed.body))
         response.status_code = placed.status_code
