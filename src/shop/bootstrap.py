@@ -22,12 +22,14 @@ from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
+from shop.adapters.memory.import_jobs import InProcessImportProgress, ThreadImportJobs
 from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
+from shop.adapters.redis.import_jobs import RedisImportProgress, RqImportJobs
 from shop.adapters.redis.response_cache import RedisResponseCache
 from shop.adapters.redis.tokens import RedisTokenStore
 from shop.adapters.sql import tables
@@ -38,8 +40,10 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
+from shop.adapters.sql.imports import SqlImportRecords
 from shop.adapters.sql.queries.audit import SqlAuditQueries
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
+from shop.adapters.sql.queries.catalog_export import SqlCatalogExport
 from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -54,6 +58,8 @@ from shop.services.accounts.ports import (
 from shop.services.accounts.sign_in import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
+from shop.services.catalog.exports import CatalogExport
+from shop.services.catalog.imports.run import ImportDependencies, run_import
 from shop.services.catalog.ports import (
     CatalogOverview,
     CatalogQueries,
@@ -93,6 +99,8 @@ class CatalogBundle:
     queries: CatalogQueries
     responses: ResponseCache | None  # None: catalog responses are not cached
     overview: CatalogOverview
+    export: CatalogExport
+    imports: ImportDependencies
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,8 @@ def bootstrap(settings: Settings) -> Adapters:
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings),
             overview=SqlCatalogOverview(engine, settings.currency),
+            export=SqlCatalogExport(engine),
+            imports=_imports(settings, uow, engine, redis, catalog_version),
         ),
         cart=_cart(settings, engine, redis, catalog_version),
         audit=SqlAuditQueries(engine),
@@ -176,6 +186,30 @@ def _response_cache(settings: Settings) -> ResponseCache | None:
         client = make_redis(settings.redis_url, decode_responses=False)
         return RedisResponseCache(client, ttl=settings.stock_staleness)
     return InProcessResponseCache(ttl=settings.stock_staleness)
+
+
+def _imports(
+    settings: Settings,
+    uow: SqlAlchemyUnitOfWorkFactory,
+    engine: Engine,
+    redis: Redis | None,
+    version: CatalogVersion,
+) -> ImportDependencies:
+    """Imports run in `shop worker` (RQ) with Redis, else on a thread of this process."""
+    embedded = redis is None
+    jobs = ThreadImportJobs() if embedded else RqImportJobs(rq_connection(settings))
+    deps = ImportDependencies(
+        uow=uow,
+        records=SqlImportRecords(engine),
+        progress=InProcessImportProgress() if redis is None else RedisImportProgress(redis),
+        jobs=jobs,
+        version=version,
+        clock=SystemClock(),
+        max_bytes=settings.import_max_bytes,
+    )
+    if isinstance(jobs, ThreadImportJobs):
+        jobs.run = partial(run_import, deps)
+    return deps
 
 
 def rq_connection(settings: Settings) -> Redis:

@@ -55,6 +55,7 @@ class Settings:
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
     admin_idle_timeout: int = 30 * 60  # seconds a console session lives without a request
+    import_max_bytes: int = 50 * 1024 * 1024  # the largest catalog CSV an import accepts
 
     @property
     def embedded(self) -> bool:
@@ -91,6 +92,7 @@ class Settings:
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
             admin_idle_timeout=_int(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
+            import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
         )
         return settings
 

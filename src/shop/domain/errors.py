@@ -43,6 +43,12 @@ class ValidationFailed(DomainError):
         self.errors = {field: list(messages) for field, messages in errors.items()}
 
 
+class TooLarge(DomainError):
+    """Something uploaded is larger than its limit."""
+
+    title = "Content too large"
+
+
 class InvalidTransition(Conflict):
     title = "Invalid status transition"
 

@@ -17,6 +17,7 @@ from shop.adapters.sql.repositories.catalog import (
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.catalog_by_key import SqlCatalogByKey
 from shop.domain.errors import Conflict
 from shop.services.common import ServiceUnavailable
 
@@ -34,6 +35,7 @@ class SqlAlchemyUnitOfWork:
         self.variants = SqlVariantRepository(self.session)
         self.stock = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
+        self.catalog_by_key = SqlCatalogByKey(self.session)
         return self
 
     def __exit__(

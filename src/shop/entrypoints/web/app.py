@@ -14,7 +14,7 @@ from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_a
 from shop.entrypoints.admin_console import init_admin_console
 from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import views as accounts
-from shop.entrypoints.api.admin import audit
+from shop.entrypoints.api.admin import audit, catalog_csv
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, stock, variants
 from shop.entrypoints.web import auth
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         variants.blp,
         stock.blp,
         audit.blp,
+        catalog_csv.blp,
         health.blp,
     ):
         api.register_blueprint(blueprint)
