@@ -56,3 +56,4 @@ def redis_outage(redis_server: RedisServer) -> Iterator[RedisServer]:
 
 
 from tests.integration.apps import api, app, backend, make_app, migrated_postgres_url  # noqa: E402,F401
+from tests.integration.imports_support import jobs_run, rq_worker  # noqa: E402,F401

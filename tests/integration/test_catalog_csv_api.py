@@ -8,13 +8,11 @@ import io
 import pytest
 
 from tests.integration.apps import Api
-from tests.integration.imports_support import (  # noqa: F401 (fixtures)
+from tests.integration.imports_support import (
     HEADER,
     apply,
     catalog_csv,
-    jobs_run,
     report,
-    rq_worker,
     upload,
     wait_finished,
 )

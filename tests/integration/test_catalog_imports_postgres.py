@@ -7,21 +7,22 @@ import threading
 import time
 import tracemalloc
 
+import pytest
 from sqlalchemy import func, select
 
 from shop.adapters.sql import tables
 from shop.domain.audit import Actor, Source
 from shop.services.catalog.stock import adjust_stock
 from tests.integration.apps import Api, AppFactory
-from tests.integration.imports_support import (  # noqa: F401 (fixture)
+from tests.integration.imports_support import (
     apply,
     catalog_csv,
     report,
-    rq_worker,
     upload,
     wait_finished,
 )
 
+pytestmark = pytest.mark.usefixtures("rq_worker")
 OPS = Actor(user_id=None, email="ops@example.com", source=Source.API)
 
 
@@ -35,7 +36,7 @@ def count(api: Api, table: object) -> int:
         return int(connection.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
 
 
-def test_ten_thousand_rows_dry_run_then_apply(make_app: AppFactory, rq_worker: object) -> None:
+def test_ten_thousand_rows_dry_run_then_apply(make_app: AppFactory) -> None:
     api = postgres_api(make_app)
     admin = api.admin_headers()
     import_id = upload(api, admin, catalog_csv(2500, 4))
@@ -54,9 +55,7 @@ def test_ten_thousand_rows_dry_run_then_apply(make_app: AppFactory, rq_worker: o
     assert again["counts"]["unchanged"] == 10_000
 
 
-def test_an_apply_that_fails_half_way_changes_nothing(
-    make_app: AppFactory, rq_worker: object
-) -> None:
+def test_an_apply_that_fails_half_way_changes_nothing(make_app: AppFactory) -> None:
     api = postgres_api(make_app)
     admin = api.admin_headers()
     text = catalog_csv(1000, 2)
@@ -81,9 +80,7 @@ def apply_failing(api: Api, admin: dict[str, str], import_id: int) -> dict[str, 
     return wait_finished(api, admin, import_id)
 
 
-def test_stock_moved_by_others_during_an_apply_is_never_lost(
-    make_app: AppFactory, rq_worker: object
-) -> None:
+def test_stock_moved_by_others_during_an_apply_is_never_lost(make_app: AppFactory) -> None:
     api = postgres_api(make_app)
     admin = api.admin_headers()
     apply(api, admin, upload(api, admin, catalog_csv(1500, 4)))
@@ -140,7 +137,7 @@ def streamed_export(api: Api, admin: dict[str, str], query: str = "") -> tuple[i
     return lines, peak
 
 
-def test_the_export_streams_in_constant_memory(make_app: AppFactory, rq_worker: object) -> None:
+def test_the_export_streams_in_constant_memory(make_app: AppFactory) -> None:
     api = postgres_api(make_app)
     admin = api.admin_headers()
     apply(api, admin, upload(api, admin, catalog_csv(2500, 4)))

@@ -10,9 +10,11 @@ from shop.entrypoints.admin_console.session import configure_sessions
 from shop.entrypoints.admin_console.views import (  # noqa: F401 - they register their routes
     audit,
     auth,
+    catalog_csv,
     dashboard,
     people,
     products,
+    search,
     taxonomy,
     variants,
 )

@@ -23,7 +23,8 @@ def _all_categories() -> list[dict[str, Any]]:
     return rows
 
 
-def _filters() -> ProductOverviewFilter:
+def product_filters() -> ProductOverviewFilter:
+    """The product list's filters, from the query string."""
     args = request.args
     active = {"yes": True, "no": False}.get(args.get("active", ""))
     stock = args.get("stock", "")
@@ -44,7 +45,7 @@ def _page() -> int:
 def product_list(results: list[dict[str, Any]] | None = None) -> Any:
     page = _page()
     try:
-        filters = _filters()
+        filters = product_filters()
     except ValidationFailed as error:
         filters, results = (
             ProductOverviewFilter(),

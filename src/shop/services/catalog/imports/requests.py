@@ -70,7 +70,7 @@ def apply_import(
     if hashlib.sha256(stored).hexdigest() != record.file_sha256:
         raise Conflict("The stored file changed since its dry run; upload it again.")
     if record.mode is not ImportMode.DRY_RUN or record.state is not ImportState.DONE:
-        raise Conflict("Only a finished dry run can be applied.", state=str(record.state))
+        raise Conflict(f"Only a finished dry run can be applied (this one is {record.state}).")
     if has_errors(record.result):
         raise Conflict("The dry run found errors: fix the file and upload it again.")
     if not deps.records.claim(import_id, ImportMode.APPLY, [ImportState.DONE]):
