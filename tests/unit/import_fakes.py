@@ -33,7 +33,7 @@ class FakeCatalogByKey:
     def __init__(self, uow: FakeImportUnitOfWork) -> None:
         self.uow = uow
 
-    def products_by_slug(self, slugs: Iterable[str]) -> dict[str, Product]:
+    def products_by_slug(self, slugs: Iterable[str], lock: bool) -> dict[str, Product]:
         wanted = set(slugs)
         return {p.slug: p for p in self.uow.products.rows.values() if p.slug in wanted}
 
@@ -104,6 +104,10 @@ class FakeImportRecords:
         self.rows[import_id] = replace(
             self.rows[import_id], state=state, result=result, failure=failure
         )
+
+
+    def refresh_statistics(self) -> None:
+        self.statistics_refreshed = True
 
 
 class FakeProgress:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, text, update
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
@@ -21,6 +21,15 @@ from shop.services.catalog.imports.ports import (
 )
 
 t = tables.catalog_imports
+CATALOG_TABLES = (
+    tables.categories,
+    tables.attributes,
+    tables.attribute_values,
+    tables.products,
+    tables.variants,
+    tables.variant_attribute_values,
+    tables.stock_adjustments,
+)
 
 
 def _report(result: ImportResult) -> dict[str, Any]:
@@ -116,6 +125,14 @@ class SqlImportRecords:
             )
         )
         self._changed(statement)
+
+    def refresh_statistics(self) -> None:
+        names = ", ".join(t.name for t in CATALOG_TABLES)
+        with connect(self.engine) as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"ANALYZE {names}"))
+            else:
+                connection.execute(text("ANALYZE"))
 
     def _changed(self, statement: Any) -> bool:
         with connect(self.engine) as connection, connection.begin():

@@ -15,5 +15,11 @@ def _adapters() -> Adapters:
     return bootstrap(Settings.from_env())
 
 
+def preload() -> None:
+    """Wire the adapters in the worker before it forks a process per job, so that a job
+    starts at once. Nothing connects yet: each job process opens its own connections."""
+    _adapters()
+
+
 def run_catalog_import(import_id: int) -> None:
     run_import(_adapters().catalog.imports, import_id)

@@ -16,7 +16,7 @@ class SqlCatalogByKey:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def products_by_slug(self, slugs: Iterable[str]) -> dict[str, Product]:
+    def products_by_slug(self, slugs: Iterable[str], lock: bool) -> dict[str, Product]:
         wanted = sorted(set(slugs))
         if not wanted:
             return {}
@@ -24,8 +24,9 @@ class SqlCatalogByKey:
             select(Product)
             .where(orm.products.c.slug.in_(wanted))
             .order_by(orm.products.c.id)  # locks taken in id order, as every writer does
-            .with_for_update(of=orm.products)
         )
+        if lock:
+            query = query.with_for_update(of=orm.products)
         return {p.slug: p for p in self.session.scalars(query)}
 
     def sku_owners(self, skus: Iterable[str]) -> dict[str, str]:

@@ -9,31 +9,24 @@ refuse is reported and left out; the caller decides whether to commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from shop.domain.audit import Actor, Changes, changes_between, created
 from shop.domain.catalog.csv_rows import CatalogRow, RowError, VariantRow
 from shop.domain.catalog.products import Product, Variant
-from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category, resolve_attribute_values
 from shop.domain.errors import Conflict, ValidationFailed
 from shop.services.catalog.audit_fields import product_fields, record, variant_fields
 from shop.services.catalog.imports.ports import ImportUnitOfWork, Outcome
+from shop.services.catalog.imports.row_rules import (
+    StockChange,
+    category_name,
+    check_same_attributes,
+    field_message,
+    move_stock,
+)
 from shop.services.common import Clock
 
 Audit = Callable[[], tuple[str, str, int | None, Changes]]
-
-
-@dataclass
-class _StockChange:
-    variant: Variant
-    row: int
-    delta: int
-
-
-def category_name(slug: str) -> str:
-    """A name for a category an import creates from its slug: "summer-shoes" -> "Summer shoes"."""
-    return slug.replace("-", " ").capitalize()
 
 
 class CatalogRows:
@@ -56,27 +49,27 @@ class CatalogRows:
 
     def apply(self, rows: Sequence[CatalogRow]) -> list[tuple[Outcome, list[RowError]]]:
         keys = self.uow.catalog_by_key
-        products = keys.products_by_slug({r.product_slug for r in rows})
+        products = keys.products_by_slug({r.product_slug for r in rows}, lock=self.applying)
         owners = keys.sku_owners({r.variant.sku for r in rows if r.variant})
         categories = self._categories({r.category_slug for r in rows})
         attributes = self._attributes(rows)
         self.uow.flush()
         audits: list[Audit] = []
-        stock: list[_StockChange] = []
+        stock: list[StockChange] = []
         outcomes: list[tuple[Outcome, list[RowError]]] = []
         for row in rows:
             try:
                 outcome = self._row(row, products, owners, categories, attributes, audits, stock)
                 outcomes.append((outcome, []))
             except (ValidationFailed, Conflict) as exc:
-                outcomes.append((Outcome.ERROR, [RowError(row.row, *_field_message(exc))]))
+                outcomes.append((Outcome.ERROR, [RowError(row.row, *field_message(exc))]))
         self.uow.flush()
         for audit in audits:
             action, entity, entity_id, changes = audit()
             record(self.uow, self.actor, self.clock, action, entity, entity_id, changes)
         position = {row.row: index for index, row in enumerate(rows)}
         for change in stock:
-            problem = self._move_stock(change)
+            problem = move_stock(self.uow, self.clock, self.actor, self.reason, change)
             if problem is not None:
                 outcomes[position[change.row]] = (Outcome.ERROR, [problem])
         keys.release()
@@ -115,7 +108,7 @@ class CatalogRows:
         categories: dict[str, Category],
         attributes: dict[str, Attribute],
         audits: list[Audit],
-        stock: list[_StockChange],
+        stock: list[StockChange],
     ) -> Outcome:
         variant_row = row.variant
         if variant_row is not None:
@@ -140,7 +133,7 @@ class CatalogRows:
             self._new_variant(variant_row, product, attributes, audits)
             product.touch(self.clock.now())
             return Outcome.CREATE
-        _check_same_attributes(variant_row, existing, attributes)
+        check_same_attributes(variant_row, existing, attributes)
         changed = self._revise_variant(row.row, variant_row, product, existing, audits, stock)
         return Outcome.UPDATE if changed or outcome is Outcome.UPDATE else outcome
 
@@ -209,7 +202,7 @@ class CatalogRows:
         product: Product,
         variant: Variant,
         audits: list[Audit],
-        stock: list[_StockChange],
+        stock: list[StockChange],
     ) -> bool:
         before = variant_fields(variant)
         product.revise_variant(
@@ -224,7 +217,7 @@ class CatalogRows:
             audits.append(lambda: (action, "variant", variant.id, changes))
         delta = self._stock_delta(row, variant)
         if delta:
-            stock.append(_StockChange(variant, line, delta))
+            stock.append(StockChange(variant, line, delta))
         return bool(changes) or delta != 0
 
     def _stock_delta(self, row: VariantRow, variant: Variant) -> int:
@@ -234,60 +227,3 @@ class CatalogRows:
             return row.stock - variant.stock
         seen = self.seen_stock.get(row.sku)
         return 0 if seen is None else row.stock - seen
-
-    def _move_stock(self, change: _StockChange) -> RowError | None:
-        variant_id = change.variant.id or 0
-        after = self.uow.stock.apply_delta(variant_id, change.delta)
-        if after is None:
-            available = self.uow.stock.stock_of(variant_id)
-            return RowError(
-                change.row,
-                "stock",
-                f"only {available} left now; removing {-change.delta} would go below zero",
-            )
-        self.uow.stock.add(
-            StockAdjustment(
-                variant_id=variant_id,
-                delta=change.delta,
-                reason=self.reason,
-                stock_after=after,
-                actor_id=self.actor.user_id,
-                created_at=self.clock.now(),
-            )
-        )
-        changes: Changes = {
-            "stock": [after - change.delta, after],
-            "reason": [None, self.reason],
-        }
-        record(self.uow, self.actor, self.clock, "stock", "variant", variant_id, changes)
-        return None
-
-
-def _check_same_attributes(
-    row: VariantRow, variant: Variant, attributes: dict[str, Attribute]
-) -> None:
-    """An existing variant keeps its attribute values (another combination is another SKU)."""
-    have = {(v.attribute_id, v.value.lower()) for v in variant.attribute_values}
-    wanted = {
-        (attributes[name.lower()].id, value.lower()) for name, value in row.attributes.items()
-    }
-    if have != wanted:
-        shown = ", ".join(f"{v.value}" for v in variant.attribute_values) or "none"
-        raise ValidationFailed(
-            {
-                "attributes": [
-                    f"SKU {variant.sku} has the values {shown}; an import cannot change a "
-                    "variant's attribute values (give the new combination a new SKU)"
-                ]
-            }
-        )
-
-
-def _field_message(exc: ValidationFailed | Conflict) -> tuple[str, str]:
-    if isinstance(exc, ValidationFailed):
-        field, messages = next(iter(exc.errors.items()), ("row", [exc.detail]))
-        return field, messages[0] if messages else exc.detail
-    field, sep, message = exc.detail.partition(": ")
-    if sep and field in ("sku", "product_slug"):
-        return field, message
-    return "row", exc.detail

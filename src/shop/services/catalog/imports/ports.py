@@ -89,6 +89,11 @@ class ImportRecords(Protocol):
         failure: str | None = None,
     ) -> None: ...
 
+    def refresh_statistics(self) -> None:
+        """After a large apply: have the database re-read the catalog tables' statistics,
+        so that the next queries are planned for their new size (not for empty tables)."""
+        ...
+
 
 class ImportProgress(Protocol):
     """Rows done so far of a running import, readable by every process while it runs."""
@@ -107,8 +112,9 @@ class ImportJobs(Protocol):
 class CatalogByKey(Protocol):
     """Bulk reads of what import rows name, a fixed number of statements per batch."""
 
-    def products_by_slug(self, slugs: Iterable[str]) -> dict[str, Product]:
-        """The products with these slugs and their variants, locked until the commit."""
+    def products_by_slug(self, slugs: Iterable[str], lock: bool) -> dict[str, Product]:
+        """The products with these slugs and their variants; with `lock`, locked until the
+        commit (an apply), so that no other write to them interleaves."""
         ...
 
     def sku_owners(self, skus: Iterable[str]) -> dict[str, str]:

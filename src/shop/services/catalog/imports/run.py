@@ -30,8 +30,9 @@ from shop.services.common import Clock
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 500
+BATCH_ROWS = 1000
 MAX_REPORTED_ERRORS = 1000
+REFRESH_STATISTICS_ROWS = 1000  # an apply that wrote this many rows refreshes them
 csv.field_size_limit(1024 * 1024)
 
 
@@ -151,6 +152,9 @@ def _pass(
         deps.progress.set(record.id, result.rows_total, done)
         if applying and not has_errors(result):
             commit_catalog_change(uow, deps.version)
+            written = result.counts[Outcome.CREATE] + result.counts[Outcome.UPDATE]
+            if written >= REFRESH_STATISTICS_ROWS:
+                deps.records.refresh_statistics()
     return result
 
 
