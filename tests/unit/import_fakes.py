@@ -105,7 +105,6 @@ class FakeImportRecords:
             self.rows[import_id], state=state, result=result, failure=failure
         )
 
-
     def refresh_statistics(self) -> None:
         self.statistics_refreshed = True
 
