@@ -69,9 +69,16 @@ def main() -> None:
     args = parser.parse_args()
     with start_postgres() as pg, start_redis() as redis:
         migrations.upgrade(pg.url)
-        env = {**os.environ, "DATABASE_URL": pg.url, "REDIS_URL": redis.url, "SHOP_ENV": TEST}
+        env = {
+            **os.environ,
+            "DATABASE_URL": pg.url,
+            "REDIS_URL": redis.url,
+            "SHOP_ENV": TEST,
+            "SECRET_KEY": "p" * 32,
+            "JWT_SECRET_KEY": "q" * 32,
+        }
         subprocess.run(
-            [sys.executable, "-m", "shop.entrypoints.cli.main", "seed-demo"],
+            [sys.executable, "-m", "shop.entrypoints.cli", "seed-demo"],
             env=env,
             check=True,
             capture_output=True,

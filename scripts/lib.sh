@@ -1,20 +1,22 @@
 # shellcheck shell=bash
 # Shared setup for scripts/test and .ci/run. Source it; it only defines variables and functions:
 #
-#   shop_ensure_system_packages   PostgreSQL (+ pg_trgm), redis-server, python3-venv, chromium
-#                                 (the console's browser tests, at SHOP_CHROMIUM): as root,
+#   shop_ensure_system_packages   PostgreSQL (+ pg_trgm), redis-server, python3-venv, iproute2,
+#                                 chromium (the console's browser tests, at SHOP_CHROMIUM): as root,
 #                                 apt-get installs what is missing; otherwise prints the exact
 #                                 apt-get command to run and fails.
 #   shop_ensure_venv              creates $SHOP_VENV (.venv) with python3 -m venv if missing.
-#   shop_install_project          pip install -e '.[test,dev]' into it.
-#   shop_ensure_installed         shop_install_project, unless setup.cfg and pyproject.toml are
-#                                 unchanged since the last install.
+#   shop_install_project [EXTRAS] pip install -e '.[EXTRAS]' into it (default EXTRAS: test,dev;
+#                                 "" for the runtime only), pinned by constraints.txt.
+#   shop_ensure_installed [EXTRAS] shop_install_project, unless setup.cfg, pyproject.toml,
+#                                 constraints.txt and EXTRAS are unchanged since the last install.
 #
 # The PostgreSQL and redis-server lookups mirror tests/support/servers.py (SHOP_PG_BINDIR,
 # pg_config --bindir, /usr/lib/postgresql/*/bin, PATH; SHOP_REDIS_SERVER, PATH).
 
 SHOP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHOP_VENV="$SHOP_ROOT/.venv"
+SHOP_CONSTRAINTS="$SHOP_ROOT/constraints.txt" # tested versions; scripts/refresh-constraints
 SHOP_PYTHON="${SHOP_PYTHON:-python3}" # the interpreter that creates the venv (>= 3.11)
 
 shop_log() {
@@ -89,6 +91,8 @@ shop_missing_apt_packages() {
         missing+=(redis-server)
     fi
     [[ -x "${SHOP_CHROMIUM:-/usr/bin/chromium}" ]] || missing+=(chromium)
+    # `ip netns` and veth links, for scripts/scale-out and its test
+    shop_have ip || missing+=(iproute2)
     if [[ ! -x "$SHOP_VENV/bin/python" ]]; then
         if ! shop_have "$SHOP_PYTHON"; then
             missing+=(python3 python3-venv)
@@ -129,29 +133,34 @@ shop_ensure_venv() {
             "Python >= 3.11: remove $SHOP_VENV and set SHOP_PYTHON to a newer interpreter"
 }
 
-# shop_install_project: pip install -e '.[test,dev]' into $SHOP_VENV, and record what for.
+# shop_install_project [EXTRAS]: pip install -e '.[EXTRAS]' into $SHOP_VENV with the tested
+# versions of constraints.txt, and record what for.
 shop_install_project() {
-    local stamp="$SHOP_VENV/.shop-installed"
-    shop_log "pip install -e '.[test,dev]'"
+    local extras="${1-test,dev}" stamp="$SHOP_VENV/.shop-installed" target="."
+    [[ -n "$extras" ]] && target=".[$extras]"
+    shop_log "pip install -e '$target' -c constraints.txt"
     rm -f "$stamp"
     (cd "$SHOP_ROOT" &&
         "$SHOP_VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
-            -q -e '.[test,dev]')
-    shop_install_inputs_hash >"$stamp"
+            -q -c "$SHOP_CONSTRAINTS" -e "$target")
+    shop_install_inputs_hash "$extras" >"$stamp"
 }
 
-# shop_install_inputs_hash: changes whenever the dependencies may have.
+# shop_install_inputs_hash EXTRAS: changes whenever the dependencies may have.
 shop_install_inputs_hash() {
-    cat "$SHOP_ROOT/setup.cfg" "$SHOP_ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1
+    { cat "$SHOP_ROOT/setup.cfg" "$SHOP_ROOT/pyproject.toml" "$SHOP_CONSTRAINTS" && echo "$1"; } |
+        sha256sum | cut -d' ' -f1
 }
 
-# shop_ensure_installed: shop_install_project, unless the project is installed and setup.cfg
-# and pyproject.toml are unchanged since.
+# shop_ensure_installed [EXTRAS]: shop_install_project, unless the project is installed with
+# EXTRAS and setup.cfg, pyproject.toml and constraints.txt are unchanged since.
 shop_ensure_installed() {
-    local stamp="$SHOP_VENV/.shop-installed"
-    if [[ -f "$stamp" && "$(cat "$stamp")" == "$(shop_install_inputs_hash)" ]] &&
-        "$SHOP_VENV/bin/python" -m pip show -q shop >/dev/null 2>&1; then
-        return 0
+    local extras="${1-test,dev}" stamp="$SHOP_VENV/.shop-installed" installed=""
+    [[ -f "$stamp" ]] && installed="$(cat "$stamp")"
+    if [[ -n "$installed" ]] && "$SHOP_VENV/bin/python" -m pip show -q shop >/dev/null 2>&1; then
+        [[ "$installed" == "$(shop_install_inputs_hash "$extras")" ]] && return 0
+        # The runtime is part of a test/dev install: no need to go back to a smaller one.
+        [[ -z "$extras" && "$installed" == "$(shop_install_inputs_hash test,dev)" ]] && return 0
     fi
-    shop_install_project
+    shop_install_project "$extras"
 }

@@ -8,6 +8,7 @@ small bundle of what its use cases and views need.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,12 +19,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
+from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.login_throttle import LimitsLoginThrottle, limits_storage
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
 from shop.adapters.memory.import_jobs import InProcessImportProgress, ThreadImportJobs
 from shop.adapters.memory.response_cache import InProcessResponseCache
+from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.adapters.passwords import Argon2Hasher
 from shop.adapters.redis.cart_store import RedisCartStore
@@ -41,12 +44,14 @@ from shop.adapters.sql.engine import (
     ping_database,
 )
 from shop.adapters.sql.imports import SqlImportRecords
+from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.audit import SqlAuditQueries
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.catalog_export import SqlCatalogExport
 from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
     CustomerQueries,
@@ -55,7 +60,7 @@ from shop.services.accounts.ports import (
     RolesUnitOfWorkFactory,
     TokenStore,
 )
-from shop.services.accounts.sign_in import ensure_admin
+from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.exports import CatalogExport
@@ -67,6 +72,7 @@ from shop.services.catalog.ports import (
     CatalogVersion,
 )
 from shop.services.common import Clock, ServiceUnavailable
+from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,6 +110,14 @@ class CatalogBundle:
 
 
 @dataclass(frozen=True)
+class OperationsBundle:
+    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
+
+    queues: JobQueueStats
+    outbox: OutboxStats
+
+
+@dataclass(frozen=True)
 class RateLimitStorage:
     """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
 
@@ -121,6 +135,7 @@ class Adapters:
     catalog: CatalogBundle
     cart: CartDependencies
     audit: AuditQueries
+    operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
     redis: Redis | None
@@ -128,11 +143,19 @@ class Adapters:
     # Per backing service, the driver errors that mean it is down (for libraries that call
     # a driver themselves; the adapters raise ServiceUnavailable instead).
     driver_errors_down: dict[str, tuple[type[Exception], ...]]
+    ordering: Ordering  # checkout, orders and notifications
+
+    # Every Redis client built for this process (the shared one, the response cache's).
+    redis_clients: list[Redis] = field(default_factory=list)
+    state: StateFile | None = None  # the embedded default's tokens and carts, across restarts
 
     def close(self) -> None:
+        self.ordering.close()
         self.engine.dispose()
-        if self.redis is not None:
-            self.redis.close()
+        for client in self.redis_clients:
+            client.close()
+        if self.state is not None:
+            self.state.close()
 
 
 def rate_limit_storage(settings: Settings) -> RateLimitStorage:
@@ -148,6 +171,13 @@ def bootstrap(settings: Settings) -> Adapters:
     tables.start_mappers()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url) if settings.redis_url else None
+    redis_clients = [] if redis is None else [redis]
+    # Without Redis, the embedded default keeps tokens and carts in a file across restarts.
+    state = (
+        None
+        if redis is not None
+        else StateFile(state_path_beside(settings.database_url, settings.data_dir))
+    )
     uow = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     catalog_version: CatalogVersion = (
         RedisCatalogVersion(redis) if redis is not None else InProcessCatalogVersion()
@@ -155,35 +185,45 @@ def bootstrap(settings: Settings) -> Adapters:
     probes: dict[str, Probe] = {DATABASE: partial(ping_database, engine)}
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
+    clock = SystemClock()
+    cart = _cart(settings, engine, redis, state, catalog_version)
     return Adapters(
         settings=settings,
-        clock=SystemClock(),
-        accounts=_accounts(settings, uow, redis, engine),
+        clock=clock,
+        accounts=_accounts(settings, uow, redis, state, engine),
         catalog=CatalogBundle(
             uow=uow,
             version=catalog_version,
             queries=SqlCatalogQueries(engine, settings.currency),
-            responses=_response_cache(settings),
+            responses=_response_cache(settings, redis_clients),
             overview=SqlCatalogOverview(engine, settings.currency),
             export=SqlCatalogExport(engine),
-            imports=_imports(settings, uow, engine, redis, catalog_version),
+            imports=_imports(settings, uow, engine, redis, catalog_version, redis_clients),
         ),
-        cart=_cart(settings, engine, redis, catalog_version),
+        cart=cart,
         audit=SqlAuditQueries(engine),
+        operations=OperationsBundle(
+            queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
+            outbox=SqlOutboxStats(engine),
+        ),
         rate_limits=rate_limit_storage(settings),
         engine=engine,
         redis=redis,
         probes=probes,
         driver_errors_down={DATABASE: DATABASE_DOWN, REDIS: REDIS_DOWN},
+        ordering=build_ordering(settings, engine, redis, cart.store, clock),
+        redis_clients=redis_clients,
+        state=state,
     )
 
 
-def _response_cache(settings: Settings) -> ResponseCache | None:
+def _response_cache(settings: Settings, redis_clients: list[Redis]) -> ResponseCache | None:
     if not settings.cache_enabled:
         return None
     if settings.redis_url:
         # A client of its own: entries are pickled bytes, the others' replies are decoded.
         client = make_redis(settings.redis_url, decode_responses=False)
+        redis_clients.append(client)
         return RedisResponseCache(client, ttl=settings.stock_staleness)
     return InProcessResponseCache(ttl=settings.stock_staleness)
 
@@ -194,10 +234,15 @@ def _imports(
     engine: Engine,
     redis: Redis | None,
     version: CatalogVersion,
+    redis_clients: list[Redis],
 ) -> ImportDependencies:
     """Imports run in `shop worker` (RQ) with Redis, else on a thread of this process."""
     embedded = redis is None
-    jobs = ThreadImportJobs() if embedded else RqImportJobs(rq_connection(settings))
+    jobs: ThreadImportJobs | RqImportJobs = ThreadImportJobs()
+    if not embedded:
+        connection = rq_connection(settings)
+        redis_clients.append(connection)
+        jobs = RqImportJobs(connection)
     deps = ImportDependencies(
         uow=uow,
         records=SqlImportRecords(engine),
@@ -239,15 +284,20 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
 
 
 def _accounts(
-    settings: Settings, uow: SqlAlchemyUnitOfWorkFactory, redis: Redis | None, engine: Engine
+    settings: Settings,
+    uow: SqlAlchemyUnitOfWorkFactory,
+    redis: Redis | None,
+    state: StateFile | None,
+    engine: Engine,
 ) -> AccountsBundle:
     limits = rate_limit_storage(settings)
     return AccountsBundle(
         uow=uow,
         hasher=Argon2Hasher(cheap=settings.cheap_password_hashing),
-        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(),
+        tokens=RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state),
         login_throttle=LimitsLoginThrottle(
             limits_storage(limits.uri, limits.options),
+            settings.login_failures_per_email_and_address,
             settings.login_failures_per_email,
             settings.login_failures_per_address,
         ),
@@ -257,14 +307,18 @@ def _accounts(
 
 
 def _cart(
-    settings: Settings, engine: Engine, redis: Redis | None, version: CatalogVersion
+    settings: Settings,
+    engine: Engine,
+    redis: Redis | None,
+    state: StateFile | None,
+    version: CatalogVersion,
 ) -> CartDependencies:
     """Cart writes check live stock; showing a cart may use a version-keyed copy of the
     variants at most a second old (a catalog write shows at once)."""
     store: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
     )
     live = SqlVariantLookup(engine)
     return CartDependencies(

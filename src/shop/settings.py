@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_limit
+
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 TEST = "test"
+
+
+LOGIN_LIMIT_VARIABLES = {
+    "login_failures_per_email_and_address": "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+    "login_failures_per_email": "SHOP_LOGIN_FAILURES_PER_EMAIL",
+    "login_failures_per_address": "SHOP_LOGIN_FAILURES_PER_ADDRESS",
+}
 
 
 class SettingsError(RuntimeError):
@@ -31,6 +41,21 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` and `postgres://` (as hosting providers write them) -> psycopg2.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3 and knows no `postgres://`;
+    Shop installs psycopg2.
+    """
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg2://" + url[len(scheme) :]
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = PRODUCTION
@@ -48,12 +73,18 @@ class Settings:
     rate_limit: str | None = None
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
-    login_failures_per_email: str = "10 per 15 minutes"
+    login_failures_per_email_and_address: str = "10 per 15 minutes"
+    login_failures_per_email: str = "100 per 15 minutes"
     login_failures_per_address: str = "100 per minute"
     proxy_hops: int = 0
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    mail_from: str = "orders@shop.localhost"
+    outbox_max_attempts: int = 8
+    metrics_token: str | None = None
+    log_format: str = "json"
+    cors_origins: tuple[str, ...] = ()
     admin_idle_timeout: int = 30 * 60  # seconds a console session lives without a request
     import_max_bytes: int = 50 * 1024 * 1024  # the largest catalog CSV an import accepts
 
@@ -73,7 +104,9 @@ class Settings:
         data_dir = Path(env.get("SHOP_DATA_DIR", "var")).resolve()
         settings = cls(
             env=mode,
-            database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shop.sqlite3'}",
+            database_url=normalise_database_url(
+                env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shop.sqlite3'}"
+            ),
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY", ""),
             jwt_secret_key=env.get("JWT_SECRET_KEY", ""),
@@ -87,20 +120,38 @@ class Settings:
             rate_limit=env.get("SHOP_RATE_LIMIT") or None,
             access_token_ttl=_int(env, "SHOP_ACCESS_TOKEN_TTL", 15 * 60, minimum=1),
             refresh_token_ttl=_int(env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1),
+            login_failures_per_email_and_address=env.get(
+                "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+                cls.login_failures_per_email_and_address,
+            ),
+            login_failures_per_email=env.get(
+                "SHOP_LOGIN_FAILURES_PER_EMAIL", cls.login_failures_per_email
+            ),
+            login_failures_per_address=env.get(
+                "SHOP_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address
+            ),
             proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
             data_dir=data_dir,
             cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
+            outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+            metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
+            log_format=log_format_from_env(env),
+            cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
             admin_idle_timeout=_int(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
             import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
         )
-        return settings
+        limits: dict[str, Any] = {
+            f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
+        }
+        return replace(settings, **limits)
 
     def with_secrets(self) -> Settings:
         """Fill missing secrets in development only; elsewhere a missing secret is an error."""
         if self.secret_key and self.jwt_secret_key:
             return self
-        if self.env == PRODUCTION:
+        if self.env != DEVELOPMENT:
             missing = [
                 n
                 for n, v in (
@@ -110,7 +161,7 @@ class Settings:
                 if not v
             ]
             raise SettingsError(
-                f"{' and '.join(missing)} must be set in production "
+                f"{' and '.join(missing)} must be set when SHOP_ENV is {self.env} "
                 "(or set SHOP_ENV=development for a local trial)."
             )
         stored = _development_secrets(self.data_dir)
@@ -123,8 +174,49 @@ class Settings:
     def validate(self) -> None:
         if len(self.currency) != 3 or not self.currency.isalpha():
             raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
+        _check_cors_origins(self.cors_origins)
+        for name, value in (
+            (
+                "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
+                self.login_failures_per_email_and_address,
+            ),
+            ("SHOP_LOGIN_FAILURES_PER_EMAIL", self.login_failures_per_email),
+            ("SHOP_LOGIN_FAILURES_PER_ADDRESS", self.login_failures_per_address),
+        ):
+            _check_limit(name, value)
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+
+
+def log_format_from_env(env: Mapping[str, str]) -> str:
+    """SHOP_LOG_FORMAT (json or text); by default text in development, json elsewhere."""
+    mode = env.get("SHOP_ENV", PRODUCTION).strip().lower()
+    raw = (env.get("SHOP_LOG_FORMAT") or "").strip().lower()
+    if not raw:
+        return "text" if mode == DEVELOPMENT else "json"
+    if raw not in {"json", "text"}:
+        raise SettingsError(f"SHOP_LOG_FORMAT must be json or text, not {raw!r}")
+    return raw
+
+
+def _check_limit(name: str, value: str) -> None:
+    try:
+        parse_limit(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a limit such as '10 per 15 minutes'") from None
+
+
+_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+def _check_cors_origins(origins: tuple[str, ...]) -> None:
+    if "*" in origins and len(origins) > 1:
+        raise SettingsError("SHOP_CORS_ORIGINS is either * or a list of origins, not both")
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SettingsError(
+                f"SHOP_CORS_ORIGINS: {origin!r} is not an origin such as https://shop.example.com"
+            )
 
 
 def _development_secrets(data_dir: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from shop.services.accounts.sign_in import ensure_admin
+from shop.services.accounts.registration import ensure_admin
 from tests.browser import console_flow, import_flow
 from tests.integration.apps import PASSWORD, AppFactory, fresh_server_env
 from tests.integration.gunicorn import run_gunicorn

@@ -22,7 +22,7 @@ from shop.adapters.sql import migrations
 from shop.adapters.sql.tables import metadata
 from shop.bootstrap import Adapters
 from shop.entrypoints.web.app import create_app
-from shop.services.accounts.sign_in import ensure_admin
+from shop.services.accounts.registration import ensure_admin
 from shop.settings import TEST, Settings
 
 BACKENDS = ("embedded", "postgres")
@@ -120,6 +120,10 @@ class Api:
     client: FlaskClient
     app: Flask
     _tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, app: Flask) -> Api:
+        return cls(client=app.test_client(), app=app)
 
     @property
     def adapters(self) -> Adapters:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.servers import PostgresServer, RedisServer, start_postgres, start_redis
+from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture(scope="session")
@@ -56,4 +57,26 @@ def redis_outage(redis_server: RedisServer) -> Iterator[RedisServer]:
 
 
 from tests.integration.apps import api, app, backend, make_app, migrated_postgres_url  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, for the whole session."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def smtp_sink(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
+    """The session's SMTP server, emptied, running and not stalled, whatever the test did."""
+    smtp_server.clear()
+    smtp_server.start()
+    try:
+        yield smtp_server
+    finally:
+        smtp_server.release()
+        smtp_server.start()
+        smtp_server.clear()
+
+
 from tests.integration.imports_support import jobs_run, rq_worker  # noqa: E402,F401

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from shop.bootstrap import Adapters
-from shop.services.accounts.sign_in import ensure_admin, register
+from shop.services.accounts.registration import ensure_admin, register
 from tests.integration.apps import PASSWORD
 
 _CSRF = re.compile(r'name="_csrf" value="([^"]+)"')

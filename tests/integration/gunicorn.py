@@ -21,7 +21,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.log_capture import audit_external_log
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRETS = {
@@ -59,6 +62,13 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
+@dataclass
+class GunicornServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+
 @contextlib.contextmanager
 def run_gunicorn(
     env: Mapping[str, str],
@@ -68,12 +78,29 @@ def run_gunicorn(
     timeout: float = 60.0,
     app: str = "shop.entrypoints.wsgi:app",
 ) -> Iterator[str]:
-    """Serve `app` with gunicorn; yields the base URL (``http://127.0.0.1:PORT``).
+    """Serve `app` with gunicorn (see `gunicorn_server`); yields the base URL."""
+    with gunicorn_server(env, workers, threads, timeout=timeout, app=app) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def gunicorn_server(
+    env: Mapping[str, str],
+    workers: int = 2,
+    threads: int = 4,
+    *,
+    timeout: float = 60.0,
+    app: str = "shop.entrypoints.wsgi:app",
+    config: str = "python:shop.entrypoints.gunicorn_conf",
+) -> Iterator[GunicornServer]:
+    """Serve `app` with gunicorn; yields its URL (``http://127.0.0.1:PORT``) and process.
 
     `env` is added to this process's environment, less its DATABASE_URL, REDIS_URL, SMTP_URL
     and secrets (test secrets and SHOP_ENV=test are defaults `env` may override): give it at
     least DATABASE_URL and, for shared state, REDIS_URL. The server's output goes to a
-    temporary log, shown if it fails to start.
+    temporary log, shown if it fails to start, and audited for secrets when it stops. The
+    production config module is used (its sizing overridden by `workers` and `threads`), with
+    a private metrics directory.
     """
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -82,6 +109,8 @@ def run_gunicorn(
         "-m",
         "gunicorn",
         "--no-control-socket",
+        "-c",
+        config,
         "-w",
         str(workers),
         "-k",
@@ -96,7 +125,13 @@ def run_gunicorn(
     ]
     with tempfile.TemporaryDirectory(prefix="shop-gunicorn-") as workdir:
         inherited = {k: v for k, v in os.environ.items() if k not in _APP_SETTINGS}
-        child_env = {**inherited, **TEST_SECRETS, "SHOP_DATA_DIR": workdir, **env}
+        child_env = {
+            **inherited,
+            **TEST_SECRETS,
+            "SHOP_DATA_DIR": workdir,
+            "PROMETHEUS_MULTIPROC_DIR": str(Path(workdir) / "metrics"),
+            **env,
+        }
         log_path = Path(workdir) / "gunicorn.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
@@ -120,9 +155,10 @@ def run_gunicorn(
                         f"gunicorn did not answer /healthz within {timeout:g}s\n{_tail(log_path)}"
                     )
                 time.sleep(0.1)
-            yield base_url
+            yield GunicornServer(base_url, process, log_path)
         finally:
             _stop(process)
+            audit_external_log(log_path.read_text(errors="replace"), f"gunicorn {app}")
 
 
 def _stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:

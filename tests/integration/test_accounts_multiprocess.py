@@ -44,7 +44,14 @@ def test_a_token_revoked_through_one_process_is_refused_by_the_other(
             timeout=10,
         )
         assert replayed.status_code == 401
+        # The replay revoked the whole login, its access token included, in every process.
+        assert requests.get(f"{other}/api/v1/auth/me", headers=auth, timeout=10).status_code == 401
 
+        again = requests.post(
+            f"{other}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+        ).json()
+        auth = {"Authorization": f"Bearer {again['access_token']}"}
+        assert requests.get(f"{other}/api/v1/auth/me", headers=auth, timeout=10).ok
         assert (
             requests.post(f"{one}/api/v1/auth/logout", headers=auth, timeout=10).status_code == 204
         )

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from redis import Redis
 from rq import Queue
 
 from shop.entrypoints.worker.main import QUEUES
-
-
-def shop(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "shop.entrypoints.cli.main", *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.integration.shop_command import shop
 
 
 def test_a_burst_worker_runs_what_is_queued_and_stops(redis_url: str) -> None:

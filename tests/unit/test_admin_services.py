@@ -94,7 +94,7 @@ def test_an_adjustment_is_relative_and_never_below_zero(
     assert (made.stock_after, made.reason, made.actor_id) == (5, "delivery", 7)
     with pytest.raises(Conflict) as refused:
         stock.adjust_stock(uow, CLOCK, variant.id, -6, "count", actor=BOSS)
-    assert refused.value.extra == {"available": 5}
+    assert refused.value.extensions() == {"available": 5}
     with pytest.raises(NotFound):
         stock.adjust_stock(uow, CLOCK, 999_999, 1, "x", actor=BOSS)
     for delta, reason in ((0, "x"), (1, ""), (1, "x" * 201)):

@@ -124,7 +124,7 @@ def test_adding_beyond_stock_conflicts_naming_what_is_available(
     add(store, lookup, owner, 1, 4)
     with pytest.raises(Conflict) as caught:
         add(store, lookup, owner, 1, 2)
-    assert caught.value.extra == {"available": 5, "in_cart": 4}
+    assert caught.value.extensions() == {"available": 5, "in_cart": 4}
     assert store.lines(owner) == {1: 4}
     with pytest.raises(Conflict):
         add(store, lookup, owner, 3, 1)  # out of stock
@@ -138,7 +138,7 @@ def test_adding_beyond_the_line_limit_is_a_validation_error(
     with pytest.raises(ValidationFailed) as caught:
         add(store, lookup, owner, 2, 3)
     assert "quantity" in caught.value.errors
-    assert caught.value.extra == {"available": 10, "in_cart": 8}
+    assert caught.value.extensions() == {"available": 10, "in_cart": 8}
     assert store.lines(owner) == {2: 8}
 
 

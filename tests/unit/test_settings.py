@@ -18,7 +18,9 @@ def test_the_embedded_default_needs_no_server(tmp_path: Path) -> None:
 
 def test_production_without_secrets_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings.from_env({"SHOP_DATA_DIR": str(tmp_path)})
-    with pytest.raises(SettingsError, match="SECRET_KEY and JWT_SECRET_KEY must be set"):
+    with pytest.raises(
+        SettingsError, match="SECRET_KEY and JWT_SECRET_KEY must be set when SHOP_ENV is production"
+    ):
         settings.with_secrets()
     assert not (tmp_path / "development-secrets").exists()
 
@@ -60,3 +62,43 @@ def test_bad_values_are_refused_with_their_name(name: str, value: str) -> None:
 def test_admin_needs_both_email_and_password() -> None:
     with pytest.raises(SettingsError, match="SHOP_ADMIN_PASSWORD"):
         Settings(admin_email="boss@example.com").validate()
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u:p@db:5432/shop", "postgresql+psycopg2://u:p@db:5432/shop"),
+        ("postgres://u:p@db/shop", "postgresql+psycopg2://u:p@db/shop"),
+        ("postgresql+psycopg2://u@db/shop", "postgresql+psycopg2://u@db/shop"),
+        ("sqlite:///var/x.sqlite3", "sqlite:///var/x.sqlite3"),
+    ],
+)
+def test_bare_postgres_database_urls_mean_psycopg2(given: str, used: str) -> None:
+    assert Settings.from_env({"DATABASE_URL": given}).database_url == used
+
+
+def test_the_test_environment_needs_its_secrets_like_production(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SHOP_ENV": "test", "SHOP_DATA_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="must be set when SHOP_ENV is test"):
+        settings.with_secrets()
+    assert not (tmp_path / "development-secrets").exists()
+
+
+def test_login_failure_limits_come_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS": "5 per 10 minutes",
+            "SHOP_LOGIN_FAILURES_PER_EMAIL": "50 per hour",
+            "SHOP_LOGIN_FAILURES_PER_ADDRESS": "20 per minute",
+        }
+    )
+    assert settings.login_failures_per_email_and_address == "5 per 10 minutes"
+    assert settings.login_failures_per_email == "50 per hour"
+    assert settings.login_failures_per_address == "20 per minute"
+    settings.validate()
+
+
+def test_a_malformed_login_failure_limit_is_a_clear_error() -> None:
+    settings = Settings.from_env({"SHOP_LOGIN_FAILURES_PER_EMAIL": "lots"})
+    with pytest.raises(SettingsError, match="SHOP_LOGIN_FAILURES_PER_EMAIL must be a limit"):
+        settings.validate()

@@ -1,5 +1,12 @@
 """Failed-login limits on the `limits` library (the engine of flask-limiter).
 
+Three counters, so that an attacker at one address cannot lock a user out:
+
+* per account and client address: the short lockout (10 in 15 minutes by default) refuses
+  only that address;
+* per account across all addresses: a much higher ceiling against a distributed guess;
+* per client address across all accounts: one address spraying many accounts.
+
 Storage is Redis when configured, so every API process counts together; memory otherwise.
 A Redis that does not answer raises ServiceUnavailable.
 """
@@ -24,15 +31,19 @@ def limits_storage(uri: str, options: Mapping[str, float | str | bool]) -> Stora
 
 
 class LimitsLoginThrottle:
-    def __init__(self, storage: Storage, per_email: str, per_address: str) -> None:
+    def __init__(
+        self, storage: Storage, per_email_and_address: str, per_email: str, per_address: str
+    ) -> None:
         self._limiter = MovingWindowRateLimiter(storage)
         self._rules: list[tuple[str, RateLimitItem]] = [
+            ("email-address", parse(per_email_and_address)),
             ("email", parse(per_email)),
             ("address", parse(per_address)),
         ]
 
     def _keys(self, email: str, client: str) -> list[tuple[RateLimitItem, str]]:
-        names = {"email": email.strip().lower(), "address": client}
+        account = email.strip().lower()
+        names = {"email-address": f"{account}|{client}", "email": account, "address": client}
         return [(limit, f"login-failures:{kind}:{names[kind]}") for kind, limit in self._rules]
 
     @redis_down_is_unavailable()

@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 
 class DomainError(Exception):
-    """Base of every error a use case raises on purpose."""
+    """Base of every error a use case raises on purpose.
+
+    `available` and `in_cart` tell a client what a refused quantity could have been;
+    `current_version` what a write based on an older reading should reload.
+    """
 
     title = "Domain error"
 
-    def __init__(self, detail: str = "", **extra: Any) -> None:
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        available: int | None = None,
+        in_cart: int | None = None,
+        current_version: int | None = None,
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
-        self.extra = extra
+        self.available = available
+        self.in_cart = in_cart
+        self.current_version = current_version
+
+    def extensions(self) -> dict[str, object]:
+        """The error's facts beyond its detail, by name (those that are set)."""
+        facts = {
+            "available": self.available,
+            "in_cart": self.in_cart,
+            "current_version": self.current_version,
+        }
+        return {name: value for name, value in facts.items() if value is not None}
 
 
 class NotFound(DomainError):
@@ -38,8 +59,17 @@ class ValidationFailed(DomainError):
 
     title = "Validation failed"
 
-    def __init__(self, errors: Mapping[str, Sequence[str]], detail: str = "") -> None:
-        super().__init__(detail or "The request is not valid.")
+    def __init__(
+        self,
+        errors: Mapping[str, Sequence[str]],
+        detail: str = "",
+        *,
+        available: int | None = None,
+        in_cart: int | None = None,
+    ) -> None:
+        super().__init__(
+            detail or "The request is not valid.", available=available, in_cart=in_cart
+        )
         self.errors = {field: list(messages) for field, messages in errors.items()}
 
 

@@ -3,11 +3,12 @@ one error a backing service that does not answer becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from shop.domain.errors import DomainError
+from shop.domain.errors import DomainError, ValidationFailed
 
 
 class Clock(Protocol):
@@ -75,3 +76,37 @@ Row = dict[str, Any]
 
 Page = tuple[list[Row], int]
 """One page of rows and the number of rows that match in all."""
+
+
+T = TypeVar("T")
+TRANSACTION_ATTEMPTS = 4
+
+
+class TransactionConflict(Exception):
+    """The database aborted the transaction (serialization failure or deadlock); nothing of it
+    was kept, and running it again may well succeed."""
+
+
+def with_retries(attempt: Callable[[], T], attempts: int = TRANSACTION_ATTEMPTS) -> T:
+    """Run `attempt` (one whole transaction) until it is not aborted, at most `attempts` times.
+
+    Raises ServiceUnavailable("database") when every attempt was aborted.
+    """
+    for _ in range(attempts):
+        try:
+            return attempt()
+        except TransactionConflict:
+            continue
+    raise ServiceUnavailable("database")
+
+
+MAX_WINDOW = 10_000  # a page may not reach past the 10,000th match
+
+
+def check_window(page: int, page_size: int) -> None:
+    """Raise ValidationFailed when the page reaches past MAX_WINDOW matches."""
+    if page * page_size > MAX_WINDOW:
+        raise ValidationFailed(
+            {"page": [f"Pages stop at match {MAX_WINDOW}; narrow the filters."]},
+            "The page is beyond the first 10,000 matches.",
+        )

@@ -2,17 +2,23 @@
 
 Same contract as `RedisCartStore`: one lock makes every operation atomic, carts expire
 `ttl_seconds` after their last write, and an emptied cart stays known until it expires.
+Given a `StateFile` (and then a wall clock), every change is written through to it and the
+carts are loaded from it at start, so a restart loses no cart.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from shop.adapters.memory.state_file import StateFile
 from shop.domain.cart.cart import Cart, CartOwner
 from shop.services.cart.ports import AddResult, MergeResult
+
+NAMESPACE = "carts"
 
 
 @dataclass
@@ -26,12 +32,33 @@ def _name(owner: CartOwner) -> str:
 
 
 class InMemoryCartStore:
-    def __init__(self, ttl_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+        state: StateFile | None = None,
+    ) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
         self._carts: dict[str, _Entry] = {}
         self._lock = threading.Lock()
         self._writes = 0
+        self._state = state
+        if state is not None:
+            for name, lines, expires_at in state.live(NAMESPACE):
+                loaded = {int(v): q for v, q in json.loads(lines).items()}
+                self._carts[name] = _Entry(Cart(loaded), expires_at)
+
+    def _save(self, owner: CartOwner) -> None:
+        """Write the owner's cart through to the state file (call with the lock held)."""
+        if self._state is None:
+            return
+        name = _name(owner)
+        entry = self._carts.get(name)
+        if entry is None:
+            self._state.delete(NAMESPACE, name)
+        else:
+            self._state.put(NAMESPACE, name, json.dumps(entry.cart.lines), entry.expires_at)
 
     # -- helpers (call with the lock held) ---------------------------------------------------
 
@@ -53,6 +80,7 @@ class InMemoryCartStore:
 
     def _renew(self, owner: CartOwner) -> None:
         self._carts[_name(owner)].expires_at = self._clock() + self._ttl
+        self._save(owner)
         self._writes += 1
         if self._writes % 1024 == 0:
             self._purge()
@@ -114,6 +142,7 @@ class InMemoryCartStore:
                 return
             for variant_id in variant_ids:
                 cart.remove(variant_id)
+            self._save(owner)
 
     def merge(self, token: str, user_id: int, caps: Mapping[int, int]) -> MergeResult | None:
         guest_owner, user_owner = CartOwner.guest(token), CartOwner.user(user_id)
@@ -131,6 +160,7 @@ class InMemoryCartStore:
             merged = user.merge(guest.lines, caps)
             self._renew(user_owner)
             del self._carts[_name(guest_owner)]
+            self._save(guest_owner)
             return MergeResult(merged=tuple(merged), lines=user.lines)
 
     def ping(self) -> None:

@@ -6,11 +6,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from shop.adapters.jobs import JOB_QUEUES
 from shop.adapters.redis.client import REDIS
 from shop.services.common import ServiceUnavailable
 
-IMPORT_QUEUE = "default"
-IMPORT_JOB = "shop.entrypoints.worker.catalog_imports.run_catalog_import"
+IMPORT_QUEUE = JOB_QUEUES[1]  # "default"; emails have a queue of their own
+IMPORT_JOB = "shop.entrypoints.worker.jobs.run_catalog_import"
 IMPORT_TIMEOUT_SECONDS = 3600
 PROGRESS_TTL_SECONDS = 24 * 3600
 

@@ -23,8 +23,11 @@ class RedisTokenStore:
         self._redis.set(self._key("revoked", jti), 1, ex=max(ttl_seconds, 1))
 
     @any_redis_error_is_unavailable()
-    def is_revoked(self, jti: str) -> bool:
-        return bool(self._redis.exists(self._key("revoked", jti)))
+    def is_revoked(self, jti: str, family: str | None = None) -> bool:
+        keys = [self._key("revoked", jti)]
+        if family is not None:
+            keys.append(self._key("family-revoked", family))
+        return any(value is not None for value in self._redis.mget(keys))
 
     @any_redis_error_is_unavailable()
     def remember_refresh(self, jti: str, family: str, ttl_seconds: int) -> None:

@@ -1,0 +1,1 @@
+"""SQL adapters: checkout, orders, notifications, and the outbox backlog."""

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shop.services.common import ServiceUnavailable
+from shop.settings import normalise_database_url
 
 CONNECT_TIMEOUT_SECONDS = 2
 DATABASE = "database"
@@ -29,6 +30,7 @@ DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine that fails fast when the database is down, so the API can answer 503."""
+    url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
@@ -70,9 +72,20 @@ def _sqlite_engine(url: str) -> Engine:
     return _failing_as_unavailable(engine)
 
 
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def is_retryable(exc: BaseException | None) -> bool:
+    """Did PostgreSQL abort the transaction only to stay serialisable (worth another try)?"""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(original, "pgcode", None) in RETRYABLE_SQLSTATES
+
+
 def _failing_as_unavailable(engine: Engine) -> Engine:
     @event.listens_for(engine, "handle_error")
     def _unavailable(context: ExceptionContext) -> None:
+        if is_retryable(context.original_exception):
+            return  # the database is up; the unit of work lets the use case try again
         if context.is_disconnect or isinstance(context.sqlalchemy_exception, DATABASE_DOWN):
             raise ServiceUnavailable(DATABASE) from context.original_exception
 

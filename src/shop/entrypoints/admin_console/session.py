@@ -14,7 +14,7 @@ from shop.domain.accounts.users import User
 from shop.domain.audit import Actor, Source
 from shop.domain.errors import NotFound
 from shop.entrypoints.web.context import adapters
-from shop.services.accounts import sign_in as accounts
+from shop.services.accounts import registration
 
 MAX_SESSION_SECONDS = 12 * 3600
 COOKIE_NAME = "shop_console"
@@ -80,7 +80,7 @@ def current_admin() -> User | None:
         session.clear()
         return None
     try:
-        user = accounts.get_user(a.accounts.uow, int(uid))
+        user = registration.get_user(a.accounts.uow, int(uid))
     except NotFound:
         user = None
     if user is None or not user.is_admin:

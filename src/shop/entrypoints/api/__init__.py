@@ -5,10 +5,12 @@ from __future__ import annotations
 import http
 from typing import Any
 
+import flask_smorest
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web.arguments import ShopArgumentsParser
 from shop.entrypoints.web.problems import PROBLEM_JSON
 
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -22,6 +24,13 @@ NOT_MODIFIED = http.HTTPStatus(304).name
 UNAVAILABLE = http.HTTPStatus(503).name
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    """flask-smorest's Blueprint whose arguments pass `ShopArgumentsParser`'s checks."""
+
+    ARGUMENTS_PARSER = ShopArgumentsParser()
+    PAGINATION_ARGUMENTS_PARSER = ShopArgumentsParser()
 
 
 class ShopApi(Api):  # type: ignore[misc]

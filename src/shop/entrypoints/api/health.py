@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from shop.bootstrap import Probe
+from shop.entrypoints.api import Blueprint
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
@@ -57,7 +57,7 @@ class Readiness(MethodView):
             return problem(
                 503,
                 f"Not ready: {', '.join(down)} unavailable.",
-                checks=checks,
+                extensions={"checks": checks},
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         return jsonify(status="ok", checks=checks)

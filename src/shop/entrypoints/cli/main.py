@@ -4,27 +4,80 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
+from redis.exceptions import RedisError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from shop.adapters.sql import demo_seed, migrations
-from shop.bootstrap import bootstrap
+from shop.bootstrap import Adapters, bootstrap
 from shop.domain.errors import DomainError
 from shop.entrypoints.web.app import create_app
 from shop.entrypoints.web.logging import configure_logging
 from shop.entrypoints.worker.main import run_worker
-from shop.services.accounts.sign_in import ensure_admin
-from shop.settings import DEVELOPMENT, Settings, SettingsError
+from shop.services.accounts.registration import ensure_admin
+from shop.services.common import ServiceUnavailable
+from shop.settings import DEVELOPMENT, Settings, SettingsError, normalise_database_url
 
 
-def _settings() -> Settings:
+def _settings(*, with_secrets: bool = False) -> Settings:
+    """The environment's settings, validated (and with their secrets, for the adapters)."""
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        if with_secrets:
+            settings = settings.with_secrets()
+        settings.validate()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    return settings
 
 
-@click.group()
+@contextmanager
+def _adapters() -> Iterator[Adapters]:
+    """The adapters a command works with, as the API builds them; closed afterwards."""
+    adapters = bootstrap(_settings(with_secrets=True))
+    try:
+        yield adapters
+    finally:
+        adapters.close()
+
+
+class ShopGroup(click.Group):
+    """Turns an unusable database or Redis into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise click.ClickException(_database_problem(exc)) from None
+        except RedisError as exc:
+            raise click.ClickException(f"Redis cannot be used: {_first_line(exc)}") from None
+        except ServiceUnavailable as exc:  # the adapters' word for a driver's connection error
+            cause = exc.__cause__ or exc
+            if exc.service == "redis":
+                raise click.ClickException(f"Redis cannot be used: {_first_line(cause)}") from None
+            raise click.ClickException(_database_problem(cause)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _database_problem(exc: BaseException) -> str:
+    raw = os.environ.get("DATABASE_URL", "")
+    try:
+        where = make_url(normalise_database_url(raw)).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        where = "DATABASE_URL" if raw else "the database"
+    return f"cannot use the database at {where}: {_first_line(exc)}"
+
+
+@click.group(cls=ShopGroup)
 def main() -> None:
     """Shop: an e-commerce REST API."""
     configure_logging()
@@ -49,11 +102,12 @@ def db_upgrade(revision: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, password: str) -> None:
     """Create the admin EMAIL (or promote that account and set its password)."""
-    adapters = bootstrap(_settings())
     try:
-        user = ensure_admin(
-            adapters.accounts.uow, adapters.accounts.hasher, adapters.clock, email, password
-        )
+        with _adapters() as adapters:
+            accounts = adapters.accounts
+            user = ensure_admin(accounts.uow, accounts.hasher, adapters.clock, email, password)
+    except ServiceUnavailable:
+        raise  # said in one line by ShopGroup, with what the driver reported
     except DomainError as exc:
         raise click.ClickException(f"{exc.detail} {getattr(exc, 'errors', '')}".strip()) from exc
     click.echo(f"admin {user.email} (id {user.id}) is ready")
@@ -77,13 +131,10 @@ def create_admin(email: str, password: str) -> None:
 )
 def seed_demo(product_count: int, variants_per_product: int) -> None:
     """Add a demo catalog: categories, attributes, products and variants. Idempotent."""
-    adapters = bootstrap(_settings())
-    try:
+    with _adapters() as adapters:
         report = demo_seed.seed_demo(
             adapters.engine, adapters.catalog.version, product_count, variants_per_product
         )
-    finally:
-        adapters.close()
     click.echo(f"demo catalog: {report}")
 
 

@@ -1,0 +1,1 @@
+"""HTTP plumbing every request shares: metrics, request logs, log formats, CORS, bearer parsing."""

@@ -17,10 +17,19 @@ from shop.entrypoints.api.accounts import views as accounts
 from shop.entrypoints.api.admin import audit, catalog_csv
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, stock, variants
-from shop.entrypoints.web import auth
+from shop.entrypoints.api.checkout import views as checkout
+from shop.entrypoints.api.notifications import views as outbox
+from shop.entrypoints.api.orders import views as orders
+from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
+from shop.entrypoints.web import auth, metrics_view
+from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
+from shop.entrypoints.web.cors import init_cors
+from shop.entrypoints.web.metrics import BacklogCollector
 from shop.entrypoints.web.problems import register_error_handlers
+from shop.entrypoints.web.request_log import init_request_log
+from shop.entrypoints.web.responses import init_responses
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,13 +51,21 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         JSON_SORT_KEYS=False,
         **_openapi_config(),
     )
+    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
         )
     wired = adapters or bootstrap(settings)
     app.extensions["shop"] = wired
+    init_request_log(app)
+    operations = wired.operations
+    metrics_view.init_metrics(
+        app, BacklogCollector(operations.queues, operations.outbox), settings.metrics_token
+    )
     register_error_handlers(app, wired.driver_errors_down)
+    init_cors(app, settings.cors_origins)
+    init_responses(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings, wired.rate_limits)
     init_catalog_cache(app, wired.catalog.responses, settings.stock_staleness)
@@ -68,12 +85,20 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         audit.blp,
         catalog_csv.blp,
         health.blp,
+        checkout.blp,
+        orders.blp,
+        outbox.blp,
+        metrics_view.blp,
     ):
         api.register_blueprint(blueprint)
+    api.spec.components.security_scheme(
+        "orderToken", {"type": "apiKey", "in": "header", "name": ORDER_TOKEN_HEADER}
+    )
     cart.document_line_limit(api, settings.max_line_quantity)
     init_admin_console(app)
 
     ensure_admin_at_start(wired, settings)
+    wired.ordering.start_background_work()
     return app
 
 

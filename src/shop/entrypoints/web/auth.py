@@ -51,7 +51,8 @@ def _unauthorized(detail: str) -> Response:
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    return adapters().accounts.tokens.is_revoked(payload["jti"])
+    """A token is refused when it, or the login it belongs to, was revoked."""
+    return adapters().accounts.tokens.is_revoked(payload["jti"], payload.get("fam"))
 
 
 @jwt.unauthorized_loader

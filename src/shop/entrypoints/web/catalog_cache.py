@@ -27,7 +27,9 @@ from flask import Flask, Response, current_app, make_response, request
 
 from shop.bootstrap import ResponseCache
 from shop.entrypoints.web.auth import viewer_is_admin
+from shop.entrypoints.web.cache_key import CanonicalQuery
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.metrics import record_catalog_cache
 from shop.services.common import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -93,15 +95,15 @@ class CatalogCache:
                 type(exc).__name__,
             )
 
-    def key(self) -> str | None:
-        """This request's key under the current catalog version; None if it can't be had."""
+    def key(self, arguments: str) -> str | None:
+        """The key of this path and its canonical `arguments` under the current catalog
+        version; None if the version can't be had."""
         try:
             version = adapters().catalog.version.current()
         except ServiceUnavailable as exc:
             self._outage("version", exc)
             return None
-        query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-        return f"v{version}:{request.path}?{query}"
+        return f"v{version}:{request.path}?{arguments}"
 
     def get(self, key: str) -> dict[str, Any] | None:
         assert self.cache is not None
@@ -172,19 +174,25 @@ def _answer(entry: dict[str, Any], public: bool) -> Response:
 def catalog_read(view: F) -> F:
     """Cache a public catalog GET and give every catalog GET an ETag (If-None-Match: 304).
 
-    Put it above flask-smorest's decorators, so a cache hit skips parsing and the database.
+    Put it above flask-smorest's decorators, so a cache hit skips the view and the database
+    (the query is still validated, once, for the key).
     """
+    canonical_query = CanonicalQuery(view)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if viewer_is_admin():
             return _answer_fresh(view, args, kwargs, public=False, key=None)
         cache = _catalog_cache()
-        key = cache.key() if cache.enabled else None
+        arguments = canonical_query() if cache.enabled else None
+        key = cache.key(arguments) if arguments is not None else None
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
+                record_catalog_cache("hit")
                 return _answer(entry, public=True)
+        if cache.cache is not None:
+            record_catalog_cache("miss" if cache.enabled else "fallback")
         return _answer_fresh(view, args, kwargs, public=True, key=key)
 
     return cast(F, wrapper)

@@ -36,8 +36,9 @@ def problem(
     *,
     errors: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
-    **extra: Any,
+    extensions: Mapping[str, Any] | None = None,
 ) -> Response:
+    """A problem+json response; `extensions` never replace the standard members."""
     phrase = HTTPStatus(status).phrase
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -47,7 +48,8 @@ def problem(
     }
     if errors is not None:
         body["errors"] = dict(errors)
-    body.update(extra)
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -109,15 +111,25 @@ def _retry_after(exc: HTTPException) -> int:
         return 1
 
 
+def status_of(exc: errors.DomainError) -> int:
+    """The status of the nearest mapped class of `exc`; 500 for an error nobody mapped."""
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 500
+
+
 def handle_domain_error(exc: errors.DomainError) -> Response:
-    status = next(s for kind, s in STATUS_OF.items() if isinstance(exc, kind))
+    status = status_of(exc)
+    if status == 500:
+        return handle_unexpected(exc)
     if isinstance(exc, errors.ValidationFailed):
-        return problem(status, exc.detail, errors=exc.errors, **exc.extra)
+        return problem(status, exc.detail, errors=exc.errors, extensions=exc.extensions())
     if isinstance(exc, errors.RateLimited):
         return problem(status, exc.detail, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, ServiceUnavailable):
         return _service_down(exc.service, exc.__cause__ or exc)
-    return problem(status, exc.detail, **exc.extra)
+    return problem(status, exc.detail, extensions=exc.extensions())
 
 
 def _service_down(service: str, cause: BaseException) -> Response:

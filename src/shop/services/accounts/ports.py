@@ -59,7 +59,9 @@ class TokenStore(Protocol):
         """Reject the token `jti` from now on (until it would have expired anyway)."""
         ...
 
-    def is_revoked(self, jti: str) -> bool: ...
+    def is_revoked(self, jti: str, family: str | None = None) -> bool:
+        """Is the token `jti` revoked, or its login `family`? One round trip to the store."""
+        ...
 
     def remember_refresh(self, jti: str, family: str, ttl_seconds: int) -> None:
         """Record a freshly issued, unused refresh token of a login `family`."""
@@ -79,7 +81,7 @@ class TokenStore(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed sign-ins per account and per client address."""
+    """Counts failed sign-ins per account and address, per account, and per address."""
 
     def retry_after(self, email: str, client: str) -> int:
         """Seconds until another attempt is allowed; 0 when one is allowed now."""

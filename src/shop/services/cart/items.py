@@ -124,11 +124,14 @@ def _on_cart(owner: CartOwner, write: Callable[[CartOwner, bool], T | None]) -> 
 
 def _over_cap(cap: LineCap, in_cart: int, rules: CartRules) -> DomainError:
     if cap.reason is CapReason.LINE_LIMIT:
-        error: DomainError = ValidationFailed(
+        return ValidationFailed(
             {"quantity": [f"A cart line holds at most {rules.max_line_quantity} units."]},
             f"The line would exceed {rules.max_line_quantity} units; it has {in_cart}.",
+            available=cap.limit,
+            in_cart=in_cart,
         )
-    else:
-        error = Conflict(f"Only {cap.limit} units are in stock; the cart already has {in_cart}.")
-    error.extra.update(available=cap.limit, in_cart=in_cart)
-    return error
+    return Conflict(
+        f"Only {cap.limit} units are in stock; the cart already has {in_cart}.",
+        available=cap.limit,
+        in_cart=in_cart,
+    )

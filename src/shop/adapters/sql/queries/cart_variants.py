@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Engine, bindparam
 
@@ -29,21 +30,31 @@ class SqlVariantLookup:
         self._engine = engine
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
-        ids = sorted({i for i in variant_ids if 0 < i <= MAX_INTEGER})
+        ids = valid_ids(variant_ids)
         if not ids:
             return {}
         with connect(self._engine) as connection:
             rows = connection.execute(SNAPSHOTS, {"ids": ids}).all()
-        return {
-            variant_id: VariantSnapshot(
-                id=row.id,
-                sku=row.sku,
-                product_id=row.product_id,
-                product_name=row.product_name,
-                price=row.price,
-                stock=row.stock,
-                is_active=bool(row.is_active and row.product_is_active),
-                attributes=tuple(attributes),
-            )
-            for variant_id, (row, attributes) in group_by_variant(rows).items()
-        }
+        return snapshots(rows)
+
+
+def valid_ids(variant_ids: Iterable[int]) -> list[int]:
+    """Distinct ids an INTEGER column can hold, ascending (others name no variant)."""
+    return sorted({i for i in variant_ids if 0 < i <= MAX_INTEGER})
+
+
+def snapshots(rows: Iterable[Any]) -> dict[int, VariantSnapshot]:
+    """Snapshots from SNAPSHOTS' rows (one row per variant and attribute)."""
+    return {
+        variant_id: VariantSnapshot(
+            id=row.id,
+            sku=row.sku,
+            product_id=row.product_id,
+            product_name=row.product_name,
+            price=row.price,
+            stock=row.stock,
+            is_active=bool(row.is_active and row.product_is_active),
+            attributes=tuple(attributes),
+        )
+        for variant_id, (row, attributes) in group_by_variant(rows).items()
+    }

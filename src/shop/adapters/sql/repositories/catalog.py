@@ -8,6 +8,7 @@ from sqlalchemy import Table, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
+from shop.adapters.sql.order_tables import order_lines
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.taxonomy import Attribute, Category
 
@@ -82,8 +83,8 @@ class SqlProductRepository:
         return _slugs_like(self.session, orm.products, base)
 
     def ever_ordered(self, product_id: int) -> bool:
-        # Orders do not exist yet; the order-lines query lands with them.
-        return False
+        query = select(exists().where(order_lines.c.product_id == product_id))
+        return bool(self.session.scalar(query))
 
 
 class SqlVariantRepository:

@@ -8,10 +8,9 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
-from flask_smorest import Blueprint
 
 from shop.domain.errors import NotFound, Unauthorized
-from shop.entrypoints.api import BEARER
+from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.accounts.schemas import (
     LoginSchema,
     LogoutSchema,
@@ -22,8 +21,9 @@ from shop.entrypoints.api.accounts.schemas import (
 from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
 from shop.entrypoints.api.cart.views import CART_TOKEN_PARAMETER
 from shop.entrypoints.web import auth
+from shop.entrypoints.web.arguments import check_text
 from shop.entrypoints.web.context import adapters, client_address
-from shop.services.accounts import sign_in as accounts
+from shop.services.accounts import registration, sign_in
 from shop.services.cart import merge
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
@@ -37,7 +37,7 @@ class Register(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a customer account."""
         a = adapters()
-        return accounts.register(
+        return registration.register(
             a.accounts.uow,
             a.accounts.hasher,
             a.clock,
@@ -61,7 +61,7 @@ class Login(MethodView):
         POST /cart/merge does.
         """
         a = adapters()
-        user = accounts.sign_in(
+        user = sign_in.sign_in(
             a.accounts.uow,
             a.accounts.hasher,
             a.accounts.login_throttle,
@@ -69,8 +69,10 @@ class Login(MethodView):
             body["password"],
             client_address(),
         )
+        guest_token = request.headers.get(CART_TOKEN_HEADER)
+        check_text(CART_TOKEN_HEADER, guest_token)
         if user.id is not None:
-            merge.merge_at_sign_in(a.cart, user.id, request.headers.get(CART_TOKEN_HEADER))
+            merge.merge_at_sign_in(a.cart, user.id, guest_token)
         return auth.issue_tokens(user)
 
 
@@ -84,10 +86,10 @@ class Refresh(MethodView):
         """Trade a refresh token for a new pair; the old one is spent (rotation)."""
         a = adapters()
         claims = get_jwt()
-        accounts.rotate_refresh_token(
+        sign_in.rotate_refresh_token(
             a.accounts.tokens, claims["jti"], claims["fam"], a.settings.refresh_token_ttl
         )
-        user = accounts.get_user(a.accounts.uow, auth.current_user_id())
+        user = registration.get_user(a.accounts.uow, auth.current_user_id())
         return auth.issue_tokens(user, family=claims["fam"])
 
 
@@ -108,7 +110,7 @@ class Logout(MethodView):
             refresh = _decode_own_refresh_token(body["refresh_token"], claims["sub"])
             family, refresh_ttl = refresh["fam"], a.settings.refresh_token_ttl
             a.accounts.tokens.consume_refresh(refresh["jti"])
-        accounts.logout(
+        sign_in.logout(
             a.accounts.tokens, claims["jti"], auth.seconds_left(claims, now), family, refresh_ttl
         )
 
@@ -132,6 +134,6 @@ class Me(MethodView):
     def get(self) -> Any:
         """The signed-in account."""
         try:
-            return accounts.get_user(adapters().accounts.uow, auth.current_user_id())
+            return registration.get_user(adapters().accounts.uow, auth.current_user_id())
         except NotFound as exc:
             raise Unauthorized("The token's account no longer exists.") from exc

@@ -12,10 +12,9 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 
 from shop.domain.cart.cart import CartOwner
-from shop.entrypoints.api import BEARER, ShopApi
+from shop.entrypoints.api import BEARER, Blueprint, ShopApi
 from shop.entrypoints.api.cart.rendering import adjustment, reply
 from shop.entrypoints.api.cart.schemas import (
     CART_TOKEN_HEADER,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
+from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only, public_read
 from shop.entrypoints.api.catalog.schemas import (
     AttributeCreateSchema,

@@ -7,9 +7,7 @@ import http
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask_smorest import Blueprint
-
-from shop.entrypoints.api import BEARER
+from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.web.auth import admin_required
 from shop.entrypoints.web.catalog_cache import catalog_read
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -30,19 +31,25 @@ def _at_most_max_price(value: Decimal) -> None:
         raise ValidationError(f"Must be at most {MAX_PRICE}.")
 
 
-MONEY_PATTERN = r"^\d{1,8}(\.\d{1,2})?$"
+MONEY_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
 
 
 class MoneyString(fields.Decimal):
-    """Money in a request: a decimal string such as "1299.00", never a JSON number (API.md)."""
+    """Money in a request: a decimal string such as "1299.00", never a JSON number (API.md).
+
+    Exactly the documented pattern: ASCII digits, no spaces, signs or exponents.
+    """
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
             raise ValidationError('Send the amount as a decimal string, e.g. "1299.00".')
-        return super()._deserialize(value.strip(), attr, data, **kwargs)
+        if _MONEY.fullmatch(value) is None:
+            raise ValidationError('Use digits and at most two decimals, e.g. "1299.00".')
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
-def money_in(**kwargs: Any) -> fields.Decimal:
+def money_in(example: str = "1299.00", **kwargs: Any) -> fields.Decimal:
     """An amount in a request: 0 to MAX_PRICE with two decimal places at most.
 
     Bounds are checked by validators and only described in the metadata, because apispec
@@ -56,7 +63,7 @@ def money_in(**kwargs: Any) -> fields.Decimal:
             "type": "string",
             "format": "decimal",
             "pattern": MONEY_PATTERN,
-            "example": "1299.00",
+            "example": example,
             "description": f"A decimal string from 0.00 to {MAX_PRICE}.",
         },
         **kwargs,

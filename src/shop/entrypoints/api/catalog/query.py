@@ -40,14 +40,15 @@ class ProductQuerySchema(Schema):
     category = fields.String(
         validate=validate.Length(max=MAX_SLUG_LENGTH), metadata={"description": "Category slug."}
     )
-    min_price = money_in()
-    max_price = money_in()
+    # Examples Swagger UI pre-fills: together they match products of the demo catalog.
+    min_price = money_in(example="100.00")
+    max_price = money_in(example="2000.00")
     attr = fields.List(
         fields.String(validate=[validate.Length(max=121), _attr_filter]),
         validate=validate.Length(max=MAX_ATTR_FILTERS),
         metadata={
             "description": "Repeatable Name:Value; one variant must have them all.",
-            "example": ["Color:Blue", "Memory:256GB"],
+            "example": ["Color:Black", "Memory:256GB"],
         },
     )
     in_stock = fields.Boolean(

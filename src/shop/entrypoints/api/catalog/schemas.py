@@ -77,7 +77,7 @@ class VariantCreateSchema(StrictSchema):
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.String(validate=validate.Length(min=1, max=60)),
         load_default=dict,
-        metadata={"example": {"Color": "Blue", "Memory": "256GB"}},
+        metadata={"example": {"Color": "Black", "Memory": "256GB"}},
     )
     is_active = fields.Boolean(load_default=True)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from shop.entrypoints.api import Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only, public_read
 from shop.entrypoints.api.catalog.schemas import (
     VariantCreateSchema,

@@ -1,0 +1,78 @@
+"""Idempotency records, unique on (scope, key): in flight under a lease, then the response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from shop.adapters.sql.order_tables import idempotency_keys as keys
+from shop.services.checkout.ports import IdempotencyRecord
+
+
+class SqlIdempotencyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def insert(
+        self, scope: str, key: str, fingerprint: str, lease: str, until: datetime, now: datetime
+    ) -> int | None:
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(keys)
+            .values(
+                scope=scope,
+                key=key,
+                fingerprint=fingerprint,
+                lease=lease,
+                locked_until=until,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(keys.c.id)
+        )
+        record_id = self.session.execute(statement).scalar_one_or_none()
+        return None if record_id is None else int(record_id)
+
+    def get(self, scope: str, key: str) -> IdempotencyRecord | None:
+        row = self.session.execute(
+            select(keys).where(keys.c.scope == scope, keys.c.key == key)
+        ).first()
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            id=row.id,
+            fingerprint=row.fingerprint,
+            status_code=row.status_code,
+            body=row.body,
+            locked_until=row.locked_until,
+        )
+
+    def take_over(self, record_id: int, lease: str, until: datetime, now: datetime) -> bool:
+        result = self.session.execute(
+            update(keys)
+            .where(keys.c.id == record_id, keys.c.status_code.is_(None), keys.c.locked_until < now)
+            .values(lease=lease, locked_until=until)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def complete(self, record_id: int, lease: str, status_code: int, body: str) -> bool:
+        result = self.session.execute(
+            update(keys)
+            .where(keys.c.id == record_id, keys.c.lease == lease, keys.c.status_code.is_(None))
+            .values(status_code=status_code, body=body, lease=None, locked_until=None)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def release(self, record_id: int, lease: str) -> None:
+        self.session.execute(
+            delete(keys).where(
+                keys.c.id == record_id, keys.c.lease == lease, keys.c.status_code.is_(None)
+            )
+        )
+
+    def purge(self, created_before: datetime) -> int:
+        result = self.session.execute(delete(keys).where(keys.c.created_at < created_before))
+        return int(result.rowcount)  # type: ignore[attr-defined]

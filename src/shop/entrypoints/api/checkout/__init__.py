@@ -1,0 +1,1 @@
+"""/api/v1/checkout: a cart becomes an order."""

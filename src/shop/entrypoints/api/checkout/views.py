@@ -1,0 +1,94 @@
+"""POST /api/v1/checkout: the caller's cart becomes a pending order, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shop.domain.cart.cart import CartOwner
+from shop.domain.orders.model import Address
+from shop.entrypoints.api import BEARER
+from shop.entrypoints.api.checkout.schemas import (
+    REPLAYED_HEADER,
+    REPLAYED_RESPONSE_HEADER,
+    CheckoutHeadersSchema,
+    CheckoutSchema,
+    PlacedOrderSchema,
+)
+from shop.entrypoints.api.orders.schemas import present_json
+from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.web import auth
+from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.problems import PROBLEM_JSON
+from shop.services.checkout import idempotency
+from shop.services.checkout.idempotency import IdempotencyKey
+from shop.services.checkout.place_order import Contact, place_order
+
+blp = Blueprint("checkout", __name__, url_prefix="/api/v1/checkout", description="Checkout")
+
+SHORT_STOCK: dict[str, Any] = {
+    "schema": ProblemSchema,
+    "content_type": PROBLEM_JSON,
+    "description": "Lines lack stock (`errors.lines: [{variant_id, requested, available}]`), "
+    "a variant is inactive, or the same Idempotency-Key is in flight. Nothing was written.",
+}
+
+
+def _owner(headers: dict[str, Any]) -> CartOwner:
+    user_id = auth.optional_user_id()
+    if user_id is not None:
+        return CartOwner.user(user_id)
+    return CartOwner.guest(headers.get("cart_token"))
+
+
+def _key(headers: dict[str, Any], owner: CartOwner, body: dict[str, Any]) -> IdempotencyKey | None:
+    raw = headers.get("idempotency_key")
+    scope = idempotency.caller_scope(owner)
+    if raw is None:
+        return None
+    key = idempotency.check_key(raw)
+    if scope is None:
+        return None  # a guest without a cart: the checkout fails as an empty cart anyway
+    return IdempotencyKey(scope, key, idempotency.fingerprint("POST", request.path, body))
+
+
+@blp.route("")
+class CheckoutResource(MethodView):
+    @blp.arguments(CheckoutHeadersSchema, location="headers")
+    @blp.arguments(CheckoutSchema)
+    @blp.response(201, PlacedOrderSchema, headers=REPLAYED_RESPONSE_HEADER)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(404, response="NOT_FOUND", description="A variant of the cart is gone.")
+    @blp.alt_response(409, **SHORT_STOCK)
+    @blp.alt_response(
+        422, response="UNPROCESSABLE_ENTITY", description="Empty cart, invalid body or key."
+    )
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(security=[{}, *BEARER])
+    def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
+        """Place an order from the cart: stock is checked and taken, the order written and
+        its confirmation email recorded in one transaction; then the cart is emptied."""
+        owner = _owner(headers)
+        key = _key(headers, owner, body)
+        address = body["address"]
+        contact = Contact(
+            full_name=body["full_name"],
+            phone=body["phone"],
+            email=body.get("email"),
+            address=Address(
+                line1=address["line1"],
+                line2=address.get("line2"),
+                city=address["city"],
+                postal_code=address["postal_code"],
+                country=address["country"],
+            ),
+        )
+        placed = place_order(adapters().ordering.checkout, owner, contact, present_json, key)
+        response = jsonify(dict(placed.body))
+        response.status_code = placed.status_code
+        if placed.replayed:
+            response.headers[REPLAYED_HEADER] = "true"
+        return response

@@ -1,0 +1,1 @@
+"""/api/v1/admin/outbox: the email outbox, for administrators."""

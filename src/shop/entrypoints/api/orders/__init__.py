@@ -1,0 +1,1 @@
+"""/api/v1/orders: list, read, cancel, and (admins) move orders."""

@@ -1,0 +1,1 @@
+"""Checkout: a cart becomes an order in one transaction, at most once per Idempotency-Key."""

@@ -1,0 +1,1 @@
+"""Notifications: emails recorded in a transactional outbox and delivered by a job."""

@@ -1,0 +1,1 @@
+"""What operators watch: job queues and the outbox backlog (read for /metrics)."""

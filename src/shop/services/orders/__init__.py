@@ -1,0 +1,1 @@
+"""Order use cases: list, read, cancel, and change an order's status."""
