@@ -14,6 +14,7 @@ from shop.adapters.sql import tables
 from shop.domain.audit import Actor, Source
 from shop.services.catalog.stock import adjust_stock
 from tests.integration.apps import Api, AppFactory
+from tests.integration.checkout_support import BODY, guest_cart
 from tests.integration.imports_support import (
     apply,
     catalog_csv,
@@ -146,3 +147,45 @@ def test_the_export_streams_in_constant_memory(make_app: AppFactory) -> None:
     assert (lines_all, lines_one) == (10_001, 1 + 313 * 4)
     # Eight times the rows, about the same memory: rows are read a slice at a time.
     assert peak_all < 2 * peak_one, (peak_all, peak_one)
+
+
+def test_checkouts_during_an_apply_never_lose_a_stock_decrement(make_app: AppFactory) -> None:
+    api = postgres_api(make_app)
+    admin = api.admin_headers()
+    apply(api, admin, upload(api, admin, catalog_csv(1500, 4)))
+    a = api.adapters
+    with a.engine.connect() as connection:
+        variant_id, stock = connection.execute(
+            select(tables.variants.c.id, tables.variants.c.stock).where(
+                tables.variants.c.sku == "SKU-1499-3"
+            )
+        ).one()
+    text = catalog_csv(1500, 4, price="22.00").replace(
+        f"SKU-1499-3,22.00,{stock},", f"SKU-1499-3,22.00,{stock + 100},"
+    )
+    import_id = upload(api, admin, text)
+    assert wait_finished(api, admin, import_id)["counts"]["update"] == 6000
+    # A delivery between the dry run and the apply, and sales while the apply runs, are kept.
+    adjust_stock(a.catalog.uow, a.clock, variant_id, 40, "delivery", actor=OPS)
+    carts = [guest_cart(api.client, {variant_id: 1}) for _ in range(12)]
+    ordered: list[int] = []
+
+    def buy() -> None:
+        for token in carts:
+            response = api.client.post(
+                "/api/v1/checkout", json=BODY, headers={"X-Cart-Token": token}
+            )
+            assert response.status_code == 201, response.json
+            ordered.append(1)
+
+    response = api.client.post(f"/api/v1/admin/catalog/imports/{import_id}/apply", headers=admin)
+    assert response.status_code == 202
+    buyer = threading.Thread(target=buy)
+    buyer.start()
+    applied = wait_finished(api, admin, import_id)
+    buyer.join()
+    assert applied["state"] == "done", applied
+    assert len(ordered) == 12
+    final = a.catalog.queries.variant(variant_id, True)
+    assert final is not None
+    assert final["stock"] == stock + 40 + 100 - 12
