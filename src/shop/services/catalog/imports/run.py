@@ -4,6 +4,7 @@ run, committed for an apply (all or nothing, the catalog version bumped once).""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 from collections.abc import Iterator
@@ -77,6 +78,10 @@ def run_import(deps: ImportDependencies, import_id: int) -> None:
     record = deps.records.get(import_id)
     content = deps.records.content(import_id)
     if record is None or content is None:
+        return
+    if hashlib.sha256(content).hexdigest() != record.file_sha256:
+        changed = "the stored file is not the one uploaded; upload it again"
+        deps.records.finish(import_id, ImportState.FAILED, record.result, _now(deps), changed)
         return
     try:
         state, result, failure = _run(deps, record, content)
