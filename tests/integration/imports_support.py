@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,26 +80,39 @@ def apply(api: Api, headers: dict[str, str], import_id: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-def rq_worker(migrated_postgres_url: str, redis_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """`shop worker` on the session's PostgreSQL and Redis, stopped after the test."""
+def rq_worker(
+    migrated_postgres_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`shop worker` on the session's PostgreSQL and Redis, stopped after the test with every
+    process it started (RQ's scheduler runs in a child); its output goes to a file, so a full
+    pipe never stalls it."""
     env = {**os.environ, "DATABASE_URL": migrated_postgres_url, "REDIS_URL": redis_url}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "shop.entrypoints.cli.main", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "shop.entrypoints.cli.main", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        if worker.returncode not in (0, -15, 143) and worker.stderr is not None:
-            print(worker.stderr.read().decode(errors="replace")[-4000:])
+        _stop_group(worker)
+        if worker.returncode not in (0, -signal.SIGTERM, -signal.SIGKILL):
+            print(log_path.read_text(errors="replace")[-4000:])
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.fixture
