@@ -16,6 +16,7 @@ from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category
 from shop.domain.errors import Conflict
+from shop.domain.limits import MAX_INTEGER
 from shop.services.accounts.ports import (
     AccountsUnitOfWorkFactory,
     LoginThrottle,
@@ -140,7 +141,7 @@ class FakeStockLedger:
 
     def apply_delta(self, variant_id: int, delta: int) -> int | None:
         variant = self._variants.get(variant_id)
-        if variant is None or variant.stock + delta < 0:
+        if variant is None or not 0 <= variant.stock + delta <= MAX_INTEGER:
             return None
         variant.stock += delta
         return variant.stock

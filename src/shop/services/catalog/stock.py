@@ -6,6 +6,7 @@ from __future__ import annotations
 from shop.domain.audit import SYSTEM, Actor, Changes
 from shop.domain.catalog.stock import StockAdjustment, check_adjustment
 from shop.domain.errors import Conflict, NotFound
+from shop.domain.limits import MAX_INTEGER
 from shop.services.catalog.audit_fields import record
 from shop.services.catalog.ports import CatalogQueries, StockUnitOfWorkFactory
 from shop.services.common import Clock, Page
@@ -33,6 +34,12 @@ def adjust_stock(
             available = uow.stock.stock_of(variant_id)
             if available is None:
                 raise NotFound(f"No variant with id {variant_id}.")
+            if delta > 0:
+                raise Conflict(
+                    f"{available} in stock; adding {delta} would pass the most a variant can "
+                    f"hold ({MAX_INTEGER}).",
+                    available=available,
+                )
             raise Conflict(
                 f"Only {available} in stock; removing {-delta} would go below zero.",
                 available=available,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, cast, select, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
 from shop.domain.audit import AuditEntry
 from shop.domain.catalog.stock import StockAdjustment
+from shop.domain.limits import MAX_INTEGER
 
 
 class SqlAuditTrail:
@@ -24,9 +25,11 @@ class SqlStockLedger:
 
     def apply_delta(self, variant_id: int, delta: int) -> int | None:
         v = orm.variants
+        # In 64 bits, so that a sum beyond the column's range is refused, not an overflow.
+        after = cast(v.c.stock, BigInteger) + delta
         statement = (
             update(v)
-            .where(v.c.id == variant_id, v.c.stock + delta >= 0)
+            .where(v.c.id == variant_id, after >= 0, after <= MAX_INTEGER)
             .values(stock=v.c.stock + delta)
             .returning(v.c.stock)
         )
