@@ -74,9 +74,15 @@ def export_the_filtered_list(page: Page, base_url: str) -> None:
     assert skus == {f"IMP-{n}-{size}" for n in (29, *range(290, 300)) for size in "SM"}
 
 
+def keys_ready(page: Page) -> None:
+    """The shortcuts' script has run (it shows the help button, hidden without JavaScript)."""
+    expect(page.get_by_role("button", name="Keyboard shortcuts (?)")).to_be_visible()
+
+
 def keyboard_only(page: Page, base_url: str) -> None:
     """The palette finds a product by SKU; j/k and Enter open a row; Ctrl+S saves; ? helps."""
     page.goto(f"{base_url}/admin/products")
+    keys_ready(page)
     page.keyboard.press("?")
     expect(page.get_by_role("heading", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
@@ -89,6 +95,7 @@ def keyboard_only(page: Page, base_url: str) -> None:
     screenshot(page, "palette")
     page.keyboard.press("Enter")
     expect(page.get_by_label("Name")).to_have_value("Imported Tee 42")
+    keys_ready(page)
     page.get_by_label("Description").focus()
     page.keyboard.press("End")
     page.keyboard.type(", washed")
@@ -96,6 +103,7 @@ def keyboard_only(page: Page, base_url: str) -> None:
     expect(page.get_by_text("Product saved.")).to_be_visible()
     expect(page.get_by_label("Description")).to_have_value("Soft cotton, washed")
     page.goto(f"{base_url}/admin/products?q=imported")
+    keys_ready(page)
     page.locator("body").focus()
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -104,6 +112,7 @@ def keyboard_only(page: Page, base_url: str) -> None:
     name = page.locator("tr.selected a").first.inner_text()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Name")).to_have_value(name)
+    keys_ready(page)
     page.keyboard.press("/")
     expect(palette).to_be_focused()
     page.keyboard.type("console-admin")
