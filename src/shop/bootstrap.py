@@ -50,6 +50,8 @@ from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.catalog_export import SqlCatalogExport
 from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
+from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
+from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.ports import (
@@ -73,6 +75,11 @@ from shop.services.catalog.ports import (
 )
 from shop.services.common import Clock, ServiceUnavailable
 from shop.services.operations.ports import JobQueueStats, OutboxStats
+from shop.services.reviews.ports import (
+    PurchaseRecords,
+    ReviewQueries,
+    ReviewsUnitOfWorkFactory,
+)
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -110,6 +117,14 @@ class CatalogBundle:
 
 
 @dataclass(frozen=True)
+class ReviewsBundle:
+    uow: ReviewsUnitOfWorkFactory
+    version: CatalogVersion  # a review changes its product's rating: a catalog change
+    queries: ReviewQueries
+    purchases: PurchaseRecords
+
+
+@dataclass(frozen=True)
 class OperationsBundle:
     """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
 
@@ -135,6 +150,7 @@ class Adapters:
     catalog: CatalogBundle
     cart: CartDependencies
     audit: AuditQueries
+    reviews: ReviewsBundle
     operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
@@ -202,6 +218,12 @@ def bootstrap(settings: Settings) -> Adapters:
         ),
         cart=cart,
         audit=SqlAuditQueries(engine),
+        reviews=ReviewsBundle(
+            uow=uow,
+            version=catalog_version,
+            queries=SqlReviewQueries(engine),
+            purchases=SqlPurchaseRecords(engine),
+        ),
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),

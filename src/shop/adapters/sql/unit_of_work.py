@@ -18,6 +18,7 @@ from shop.adapters.sql.repositories.catalog import (
     SqlVariantRepository,
 )
 from shop.adapters.sql.repositories.catalog_by_key import SqlCatalogByKey
+from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.common import ServiceUnavailable
 
@@ -36,6 +37,8 @@ class SqlAlchemyUnitOfWork:
         self.stock = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
         self.catalog_by_key = SqlCatalogByKey(self.session)
+        self.reviews = SqlReviewRepository(self.session)
+        self.ratings = SqlProductRatings(self.session)
         return self
 
     def __exit__(

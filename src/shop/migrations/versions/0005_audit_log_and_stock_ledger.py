@@ -1,7 +1,7 @@
 """audit log, stock ledger, product versions
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 
 * audit_log: every admin change (who, when, source, action, entity, changed fields with
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,6 @@ from shop.services.catalog.audit_fields import category_fields, record
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
-    commit_catalog_change,
     free_slug,
     with_slug_retries,
 )
@@ -18,6 +17,7 @@ from shop.services.catalog.ports import (
     CatalogVersion,
     CategoriesUnitOfWork,
     CategoriesUnitOfWorkFactory,
+    commit_catalog_change,
 )
 from shop.services.common import SYSTEM_CLOCK, Clock
 

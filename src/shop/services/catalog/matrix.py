@@ -12,8 +12,11 @@ from shop.domain.audit import SYSTEM, Actor
 from shop.domain.catalog.products import Variant, combination_key
 from shop.domain.catalog.taxonomy import resolve_attribute_values
 from shop.domain.errors import ValidationFailed
-from shop.services.catalog.changes import commit_catalog_change
-from shop.services.catalog.ports import CatalogVersion, VariantsUnitOfWorkFactory
+from shop.services.catalog.ports import (
+    CatalogVersion,
+    VariantsUnitOfWorkFactory,
+    commit_catalog_change,
+)
 from shop.services.catalog.products import load_product
 from shop.services.catalog.variants import new_variant
 from shop.services.common import Clock, Row

@@ -10,7 +10,6 @@ from shop.services.catalog.audit_fields import product_fields, record
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
-    commit_catalog_change,
     free_slug,
     with_slug_retries,
 )
@@ -19,6 +18,7 @@ from shop.services.catalog.ports import (
     ProductRepository,
     ProductsUnitOfWork,
     ProductsUnitOfWorkFactory,
+    commit_catalog_change,
 )
 from shop.services.common import Clock
 

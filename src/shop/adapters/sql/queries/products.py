@@ -4,7 +4,8 @@ return plain dicts shaped like the API's responses, skipping the ORM and the dom
 Statement budget, whatever the page size: a product list costs 2 (count, page), a product or
 variant detail 2 or 1, the attribute list 3. Every per-row figure comes from inside those
 statements: the lowest active price from products.price_from (kept by the domain), stock
-from a correlated EXISTS, attributes from joins.
+from a correlated EXISTS, attributes from joins, the rating from products' running
+rating_sum and rating_count (kept by the reviews in their own transactions).
 
 On PostgreSQL, `q` is served by the trigram (pg_trgm) index of migration 0003 on
 products.search_text (name, description and active SKUs, lower-cased, kept by the domain):
@@ -25,11 +26,13 @@ from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.ledger import StockLedgerReads
 from shop.adapters.sql.queries.reads import (
-    NO_RATING,
     SqlReads,
+    capped_count,
     category_of,
     offset,
     products_with_category,
+    rating_columns,
+    rating_of,
 )
 from shop.adapters.sql.queries.taxonomy import Taxonomy
 from shop.services.catalog.ports import ProductSearch, ProductSort
@@ -59,7 +62,7 @@ def like_pattern(text: str) -> str:
 class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
         conditions = list(self._conditions(search))
-        count = select(func.count()).select_from(p).where(*conditions)
+        count = capped_count(p, *conditions)
         with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):
@@ -84,7 +87,8 @@ class ProductLists(SqlReads):
             p.c.image_url,
             p.c.is_active,
             p.c.price_from,
-            _stock_flag().label("in_stock"),
+            _stock_flag(),
+            *rating_columns(),
         ).where(*conditions)
         return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
 
@@ -99,7 +103,7 @@ class ProductLists(SqlReads):
             "currency": self.currency,
             "in_stock": bool(row.in_stock),
             "is_active": bool(row.is_active),
-            "rating": dict(NO_RATING),
+            "rating": rating_of(row),
         }
 
 
@@ -117,33 +121,32 @@ def product_conditions(search: ProductSearch) -> Iterable[ColumnElement[bool]]:
         yield variant_rule
     if search.in_stock is False:
         yield ~_has_stock()
+    if search.min_rating is not None:
+        yield p.c.rating_average >= search.min_rating
 
 
 class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy, StockLedgerReads):
     """The CatalogQueries port on SQLAlchemy Core."""
 
 
+# Built once, at import: an alias sets up its column collection each time it is made, which
+# cost more Python per list request than the rest of the query's construction.
+_stocked = v.alias("stocked")
+_IN_STOCK = (_stocked.c.product_id == p.c.id, _stocked.c.is_active == true(), _stocked.c.stock > 0)
+_HAS_STOCK = exists().where(*_IN_STOCK)
+# 1 when the product has an active variant in stock, else NULL, for a select list. Not EXISTS:
+# PostgreSQL turns an EXISTS in a select list into a hash of every variant (a scan of the
+# whole table) even for a page of 20; a LIMIT 1 subquery is looked up per row through the
+# variants' product_id index.
+_STOCK_FLAG = select(literal(1)).where(*_IN_STOCK).limit(1).scalar_subquery().label("in_stock")
+
+
 def _has_stock() -> ColumnElement[bool]:
-    stocked = v.alias("stocked")
-    return exists().where(
-        stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0
-    )
+    return _HAS_STOCK
 
 
 def _stock_flag() -> Any:
-    """1 when the product has an active variant in stock, else NULL, for a select list.
-
-    Not EXISTS: PostgreSQL turns an EXISTS in a select list into a hash of every variant
-    (a scan of the whole table) even for a page of 20; a LIMIT 1 subquery is looked up
-    per row through the variants' product_id index.
-    """
-    stocked = v.alias("stocked")
-    return (
-        select(literal(1))
-        .where(stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0)
-        .limit(1)
-        .scalar_subquery()
-    )
+    return _STOCK_FLAG
 
 
 def _text_match(q: str, include_inactive: bool) -> ColumnElement[bool]:
@@ -206,11 +209,14 @@ def _order(search: ProductSearch) -> list[Any]:
             key = func.lower(p.c.name)
         case ProductSort.CREATED_AT:
             key = p.c.created_at
+        case ProductSort.RATING:
+            key = p.c.rating_average
         case unknown:
             assert_never(unknown)
     primary = key.desc() if search.descending else key.asc()
-    if search.sort_key is ProductSort.PRICE:
-        # Matches the indexes of migration 0002; the other keys are never null, and their
-        # default null order keeps their indexes usable in both directions.
+    if search.sort_key in (ProductSort.PRICE, ProductSort.RATING):
+        # Matches the indexes of migrations 0002 and 0006 (unpriced and unrated products
+        # last); the other keys are never null, and their default null order keeps their
+        # indexes usable in both directions.
         primary = primary.nulls_last()
     return [primary, p.c.id.desc() if search.descending else p.c.id.asc()]

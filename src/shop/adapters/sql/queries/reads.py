@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, select
 
 from shop.adapters.sql import tables
-from shop.adapters.sql.engine import connect
-from shop.services.common import Row
+from shop.adapters.sql.engine import autocommit, connect
+from shop.domain.reviews.rating import RatingSummary, rating_summary
+from shop.services.common import MAX_WINDOW, Row
 
 p = tables.products
 c = tables.categories
 
-NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
-
 
 def offset(page: int, page_size: int) -> int:
     return (page - 1) * page_size
+
+
+def capped_count(table: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
+    """How many rows of `table` match, counted no further than MAX_WINDOW + 1: a LIMIT
+    subquery stops the scan there, so a broad filter on a large catalog costs no more than
+    a narrow one."""
+    matching = select(1).select_from(table).where(*conditions).limit(MAX_WINDOW + 1)
+    return select(func.count()).select_from(matching.subquery())
 
 
 def products_with_category(*columns: Any) -> Select[Any]:
@@ -30,14 +37,25 @@ def products_with_category(*columns: Any) -> Select[Any]:
     ).select_from(p.join(c, c.c.id == p.c.category_id))
 
 
+def rating_columns() -> tuple[Any, ...]:
+    """The product's running rating, read back by `rating_of`."""
+    return (p.c.rating_sum, p.c.rating_count)
+
+
+def rating_of(row: Any) -> RatingSummary:
+    return rating_summary(row.rating_sum, row.rating_count)
+
+
 def category_of(row: Any) -> Row:
     """The nested category of a `products_with_category` row."""
     return {"id": row.category_id, "name": row.category_name, "slug": row.category_slug}
 
 
 class SqlReads:
+    """Read-only: every statement runs in autocommit, one round trip each."""
+
     def __init__(self, engine: Engine, currency: str) -> None:
-        self.engine = engine
+        self.engine = autocommit(engine)
         self.currency = currency
 
 

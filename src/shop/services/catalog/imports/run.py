@@ -13,7 +13,6 @@ from datetime import datetime
 
 from shop.domain.audit import Actor, Source
 from shop.domain.catalog.csv_rows import CatalogRow, RowError, parse_row, read_header
-from shop.services.catalog.changes import commit_catalog_change
 from shop.services.catalog.imports.catalog_rows import CatalogRows
 from shop.services.catalog.imports.ports import (
     ImportJobs,
@@ -26,7 +25,7 @@ from shop.services.catalog.imports.ports import (
     ImportUnitOfWorkFactory,
     Outcome,
 )
-from shop.services.catalog.ports import CatalogVersion
+from shop.services.catalog.ports import CatalogVersion, commit_catalog_change
 from shop.services.common import Clock
 
 log = logging.getLogger(__name__)
