@@ -23,11 +23,13 @@ from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
 from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
+from shop.adapters.memory.import_jobs import InProcessImportProgress, ThreadImportJobs
 from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.state_file import StateFile, state_path_beside
 from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
+from shop.adapters.redis.import_jobs import RedisImportProgress, RqImportJobs
 from shop.adapters.redis.response_cache import RedisResponseCache
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
@@ -37,9 +39,11 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
+from shop.adapters.sql.imports import SqlImportRecords
 from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.audit import SqlAuditQueries
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
+from shop.adapters.sql.queries.catalog_export import SqlCatalogExport
 from shop.adapters.sql.queries.order_figures import SqlOrderFigures
 from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
 from shop.adapters.sql.queries.products import SqlCatalogQueries
@@ -51,6 +55,8 @@ from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
+from shop.services.catalog.exports import CatalogExport
+from shop.services.catalog.imports.run import ImportDependencies, run_import
 from shop.services.catalog.ports import (
     CatalogOverview,
     CatalogQueries,
@@ -87,6 +93,8 @@ class CatalogBundle:
     queries: CatalogQueries
     responses: ResponseCache | None  # None: catalog responses are not cached
     overview: CatalogOverview
+    export: CatalogExport
+    imports: ImportDependencies
 
 
 @dataclass(frozen=True)
@@ -201,6 +209,8 @@ def bootstrap(settings: Settings) -> Adapters:
             queries=SqlCatalogQueries(engine, settings.currency),
             responses=_response_cache(settings, redis_clients),
             overview=SqlCatalogOverview(engine, settings.currency),
+            export=SqlCatalogExport(engine),
+            imports=_imports(settings, uow, engine, redis, catalog_version, redis_clients),
         ),
         cart=cart,
         audit=SqlAuditQueries(engine),
@@ -235,6 +245,35 @@ def _response_cache(settings: Settings, redis_clients: list[Redis]) -> ResponseC
         redis_clients.append(client)
         return RedisResponseCache(client, ttl=settings.stock_staleness)
     return InProcessResponseCache(ttl=settings.stock_staleness)
+
+
+def _imports(
+    settings: Settings,
+    uow: SqlAlchemyUnitOfWorkFactory,
+    engine: Engine,
+    redis: Redis | None,
+    version: CatalogVersion,
+    redis_clients: list[Redis],
+) -> ImportDependencies:
+    """Imports run in `shop worker` (RQ) with Redis, else on a thread of this process."""
+    embedded = redis is None
+    jobs: ThreadImportJobs | RqImportJobs = ThreadImportJobs()
+    if not embedded:
+        connection = rq_connection(settings)
+        redis_clients.append(connection)
+        jobs = RqImportJobs(connection)
+    deps = ImportDependencies(
+        uow=uow,
+        records=SqlImportRecords(engine),
+        progress=InProcessImportProgress() if redis is None else RedisImportProgress(redis),
+        jobs=jobs,
+        version=version,
+        clock=SystemClock(),
+        max_bytes=settings.import_max_bytes,
+    )
+    if isinstance(jobs, ThreadImportJobs):
+        jobs.run = partial(run_import, deps)
+    return deps
 
 
 def rq_connection(settings: Settings) -> Redis:

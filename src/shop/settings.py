@@ -91,6 +91,7 @@ class Settings:
     require_email_verification: bool = False
     password_resets_per_email: str = "5 per hour"
     password_resets_per_address: str = "30 per hour"
+    import_max_bytes: int = 50 * 1024 * 1024  # the largest catalog CSV an import accepts
 
     @property
     def embedded(self) -> bool:
@@ -153,6 +154,7 @@ class Settings:
             or cls.password_resets_per_email,
             password_resets_per_address=env.get("SHOP_PASSWORD_RESETS_PER_ADDRESS")
             or cls.password_resets_per_address,
+            import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
         )
         limits: dict[str, Any] = {
             f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)

@@ -95,3 +95,4 @@ from tests.integration.conftest import (  # noqa: E402,F401
     redis_server,
     redis_url,
 )
+from tests.integration.imports_support import rq_worker  # noqa: E402,F401

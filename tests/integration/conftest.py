@@ -80,3 +80,4 @@ def smtp_sink(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
 
 
 from tests.integration.mailbox import mailbox  # noqa: E402,F401
+from tests.integration.imports_support import jobs_run, rq_worker  # noqa: E402,F401

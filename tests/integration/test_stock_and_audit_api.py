@@ -134,3 +134,15 @@ def test_the_audit_log_is_for_admins_and_validates_its_filters(api: Api) -> None
     for bad in ({"entity": "spaceship"}, {"since": "yesterday"}, {"since": "2026-01-01T00:00"}):
         response = api.client.get("/api/v1/admin/audit", query_string=bad, headers=admin)
         assert response.status_code == 422, bad
+
+
+def test_a_stock_beyond_the_column_range_is_refused_not_an_overflow(api: Api) -> None:
+    admin = api.admin_headers()
+    variant_id = make_variant(api.adapters, stock=5)
+    response = api.client.post(
+        f"/api/v1/variants/{variant_id}/stock-adjustments",
+        json={"delta": 2**31 - 1, "reason": "typo"},
+        headers=admin,
+    )
+    assert response.status_code == 409
+    assert response.json["available"] == 5  # type: ignore[index]

@@ -8,22 +8,33 @@ from collections.abc import Mapping, Sequence
 class DomainError(Exception):
     """Base of every error a use case raises on purpose.
 
-    `available` and `in_cart` tell a client what a refused quantity could have been.
+    `available` and `in_cart` tell a client what a refused quantity could have been;
+    `current_version` what a write based on an older reading should reload.
     """
 
     title = "Domain error"
 
     def __init__(
-        self, detail: str = "", *, available: int | None = None, in_cart: int | None = None
+        self,
+        detail: str = "",
+        *,
+        available: int | None = None,
+        in_cart: int | None = None,
+        current_version: int | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.available = available
         self.in_cart = in_cart
+        self.current_version = current_version
 
     def extensions(self) -> dict[str, object]:
         """The error's facts beyond its detail, by name (those that are set)."""
-        facts = {"available": self.available, "in_cart": self.in_cart}
+        facts = {
+            "available": self.available,
+            "in_cart": self.in_cart,
+            "current_version": self.current_version,
+        }
         return {name: value for name, value in facts.items() if value is not None}
 
 
@@ -60,6 +71,12 @@ class ValidationFailed(DomainError):
             detail or "The request is not valid.", available=available, in_cart=in_cart
         )
         self.errors = {field: list(messages) for field, messages in errors.items()}
+
+
+class TooLarge(DomainError):
+    """Something uploaded is larger than its limit."""
+
+    title = "Content too large"
 
 
 class InvalidTransition(Conflict):

@@ -22,6 +22,8 @@ from shop.services.common import TransactionConflict
 
 
 class SqlOrderingUnitOfWork(SqlAlchemyUnitOfWork):
+    stock: SqlStockRepository
+
     def __enter__(self) -> Self:
         super().__enter__()
         self.stock = SqlStockRepository(self.session)

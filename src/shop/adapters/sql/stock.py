@@ -1,4 +1,5 @@
-"""Stock for checkout and cancel: rows locked in id order, relative guarded updates."""
+"""Stock for checkout and cancel: rows locked in id order, relative guarded updates (and,
+being the same column, the catalog's ledgered adjustments)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
 from shop.adapters.sql.queries.cart_variants import SNAPSHOTS, snapshots, valid_ids
+from shop.adapters.sql.repositories.audit import SqlStockLedger
 from shop.domain.cart.pricing import VariantSnapshot
 
 # FOR UPDATE OF variants: the joined product and attribute rows stay unlocked. The sort runs
@@ -16,7 +18,9 @@ from shop.domain.cart.pricing import VariantSnapshot
 LOCKED_SNAPSHOTS = SNAPSHOTS.with_for_update(of=orm.variants)
 
 
-class SqlStockRepository:
+class SqlStockRepository(SqlStockLedger):
+    """Checkout's stock (locks, takes, gives back) and the catalog's ledger of adjustments."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 

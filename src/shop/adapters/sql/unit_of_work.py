@@ -22,6 +22,7 @@ from shop.adapters.sql.repositories.catalog import (
 from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
 from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
 from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
+from shop.adapters.sql.repositories.catalog_by_key import SqlCatalogByKey
 from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.accounts.ports import SecretSealer
@@ -53,6 +54,7 @@ class SqlAlchemyUnitOfWork:
         self.variants = SqlVariantRepository(self.session)
         self.stock_ledger = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
+        self.catalog_by_key = SqlCatalogByKey(self.session)
         self.reviews = SqlReviewRepository(self.session)
         self.ratings = SqlProductRatings(self.session)
         return self

@@ -10,10 +10,12 @@ from shop.entrypoints.admin_console.session import configure_sessions
 from shop.entrypoints.admin_console.views import (  # noqa: F401 - they register their routes
     audit,
     auth,
+    catalog_csv,
     dashboard,
     orders,
     people,
     products,
+    search,
     taxonomy,
     variants,
 )

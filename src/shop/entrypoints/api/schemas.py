@@ -16,6 +16,10 @@ class ProblemSchema(Schema):
         keys=fields.String(),
         metadata={"description": "Field name -> messages (on 422 and some 409s)."},
     )
+    available = fields.Integer(metadata={"description": "On a 409 about stock: units left."})
+    current_version = fields.Integer(
+        metadata={"description": "On a 409 about a stale version: the product's version now."}
+    )
 
 
 class StrictSchema(Schema):

@@ -16,7 +16,7 @@ from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import admin as accounts_admin
 from shop.entrypoints.api.accounts import me, recovery
 from shop.entrypoints.api.accounts import views as accounts
-from shop.entrypoints.api.admin import audit
+from shop.entrypoints.api.admin import audit, catalog_csv
 from shop.entrypoints.api.cart import views as cart
 from shop.entrypoints.api.catalog import attributes, categories, products, stock, variants
 from shop.entrypoints.api.checkout import views as checkout
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         variants.blp,
         stock.blp,
         audit.blp,
+        catalog_csv.blp,
         reviews.blp,
         health.blp,
         checkout.blp,

@@ -26,6 +26,7 @@ STATUS_OF: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.RateLimited: 429,
+    errors.TooLarge: 413,
     ServiceUnavailable: 503,
 }
 
@@ -98,7 +99,8 @@ def _describe(exc: HTTPException) -> str:
     if exc.code == 400:
         return "The request body is not valid JSON."
     if exc.code == 413:
-        return "The request body is larger than 1 MiB."
+        limit = request.max_content_length or 0
+        return f"The request body is larger than {limit} bytes."
     return exc.description or HTTPStatus(exc.code or 500).phrase
 
 

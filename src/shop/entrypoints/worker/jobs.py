@@ -6,6 +6,7 @@ import logging
 
 from shop.bootstrap import Adapters, bootstrap
 from shop.bootstrap_ordering import Ordering
+from shop.services.catalog.imports.run import run_import
 from shop.services.notifications import outbox
 from shop.settings import Settings
 
@@ -35,6 +36,11 @@ def _ordering() -> Ordering:
 def deliver_outbox_entry(entry_id: int) -> bool:
     """Send one outbox entry (at most once; raises to be retried when the mail server fails)."""
     return outbox.deliver(_ordering().delivery, entry_id)
+
+
+def run_catalog_import(import_id: int) -> None:
+    """Run a queued catalog import (its dry run, or its apply)."""
+    run_import(wired().catalog.imports, import_id)
 
 
 def maintain() -> None:

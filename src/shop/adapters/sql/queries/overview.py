@@ -86,6 +86,16 @@ class SqlCatalogOverview(SqlReads):
             return [dict(row) for row in connection.execute(query).mappings()]
 
 
+def overview_conditions(filters: ProductOverviewFilter) -> list[ColumnElement[bool]]:
+    """The overview's filters as conditions on products alone (for the catalog export)."""
+    if filters.stock is None:
+        return _conditions(filters, None)
+    stock = _active_variant_stock().subquery()
+    matching = select(p.c.id).outerjoin(stock, stock.c.product_id == p.c.id)
+    matching = matching.where(*_conditions(filters, stock.c.min_stock))
+    return [p.c.id.in_(matching)]
+
+
 def _conditions(filters: ProductOverviewFilter, min_stock: Any) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.q:

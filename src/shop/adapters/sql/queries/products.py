@@ -71,20 +71,7 @@ class ProductLists(SqlReads):
             return [self._summary(row) for row in rows], total
 
     def _conditions(self, search: ProductSearch) -> Iterable[ColumnElement[bool]]:
-        if not search.include_inactive:
-            yield p.c.is_active == true()
-        if search.q:
-            yield _text_match(search.q, search.include_inactive)
-        if search.category is not None:
-            slug = select(c.c.id).where(c.c.slug == search.category).scalar_subquery()
-            yield p.c.category_id == slug
-        variant_rule = _variant_rule(search)
-        if variant_rule is not None:
-            yield variant_rule
-        if search.in_stock is False:
-            yield ~_has_stock()
-        if search.min_rating is not None:
-            yield p.c.rating_average >= search.min_rating
+        return product_conditions(search)
 
     def _page(
         self,
@@ -118,6 +105,24 @@ class ProductLists(SqlReads):
             "is_active": bool(row.is_active),
             "rating": rating_of(row),
         }
+
+
+def product_conditions(search: ProductSearch) -> Iterable[ColumnElement[bool]]:
+    """The product list's filters as conditions on products (also used by the export)."""
+    if not search.include_inactive:
+        yield p.c.is_active == true()
+    if search.q:
+        yield _text_match(search.q, search.include_inactive)
+    if search.category is not None:
+        slug = select(c.c.id).where(c.c.slug == search.category).scalar_subquery()
+        yield p.c.category_id == slug
+    variant_rule = _variant_rule(search)
+    if variant_rule is not None:
+        yield variant_rule
+    if search.in_stock is False:
+        yield ~_has_stock()
+    if search.min_rating is not None:
+        yield p.c.rating_average >= search.min_rating
 
 
 class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy, StockLedgerReads):

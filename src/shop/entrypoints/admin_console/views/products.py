@@ -30,7 +30,8 @@ def _all_categories() -> list[dict[str, Any]]:
     return rows
 
 
-def _filters() -> ProductOverviewFilter:
+def product_filters() -> ProductOverviewFilter:
+    """The product list's filters, from the query string."""
     args = request.args
     active = {"yes": True, "no": False}.get(args.get("active", ""))
     stock = args.get("stock", "")
@@ -46,7 +47,7 @@ def _filters() -> ProductOverviewFilter:
 def product_list(results: list[dict[str, Any]] | None = None) -> Any:
     page = page_number()
     try:
-        filters = _filters()
+        filters = product_filters()
     except ValidationFailed as error:
         filters, results = (
             ProductOverviewFilter(),

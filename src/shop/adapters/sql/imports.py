@@ -1,0 +1,139 @@
+"""Catalog imports on SQL: each change of an import's record in a short transaction of its
+own, apart from the long transaction that imports the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, text, update
+
+from shop.adapters.sql import tables
+from shop.adapters.sql.engine import connect
+from shop.domain.audit import Actor, Source
+from shop.domain.catalog.csv_rows import RowError
+from shop.services.catalog.imports.ports import (
+    ImportMode,
+    ImportRecord,
+    ImportResult,
+    ImportState,
+)
+
+t = tables.catalog_imports
+CATALOG_TABLES = (
+    tables.categories,
+    tables.attributes,
+    tables.attribute_values,
+    tables.products,
+    tables.variants,
+    tables.variant_attribute_values,
+    tables.stock_adjustments,
+)
+
+
+def _report(result: ImportResult) -> dict[str, Any]:
+    return {
+        "counts": result.counts,
+        "errors": [[e.row, e.field, e.message] for e in result.errors],
+        "seen_stock": result.seen_stock,
+    }
+
+
+def _result(rows_total: int, report: dict[str, Any]) -> ImportResult:
+    result = ImportResult(rows_total=rows_total)
+    result.counts.update(report.get("counts", {}))
+    result.errors = [RowError(*e) for e in report.get("errors", [])]
+    result.seen_stock = dict(report.get("seen_stock", {}))
+    return result
+
+
+class SqlImportRecords:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, mode: ImportMode, content: bytes, sha256: str, actor: Actor, at: datetime) -> int:
+        statement = insert(t).values(
+            state=str(ImportState.QUEUED),
+            mode=str(mode),
+            file_sha256=sha256,
+            content=content,
+            actor_id=actor.user_id,
+            actor_email=actor.email,
+            created_at=at,
+            report=_report(ImportResult()),
+        )
+        with connect(self.engine) as connection, connection.begin():
+            return int(connection.execute(statement.returning(t.c.id)).scalar_one())
+
+    def get(self, import_id: int) -> ImportRecord | None:
+        columns = [c for c in t.c if c.name != "content"]
+        with connect(self.engine) as connection:
+            row = connection.execute(select(*columns).where(t.c.id == import_id)).first()
+        if row is None:
+            return None
+        return ImportRecord(
+            id=row.id,
+            state=ImportState(row.state),
+            mode=ImportMode(row.mode),
+            file_sha256=row.file_sha256,
+            actor=Actor(row.actor_id, row.actor_email, Source.IMPORT),
+            created_at=row.created_at,
+            result=_result(row.rows_total, row.report),
+            failure=row.failure,
+        )
+
+    def content(self, import_id: int) -> bytes | None:
+        with connect(self.engine) as connection:
+            data = connection.scalar(select(t.c.content).where(t.c.id == import_id))
+        return bytes(data) if data is not None else None
+
+    def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
+        statement = (
+            update(t)
+            .where(t.c.id == import_id, t.c.mode != str(mode))
+            .where(t.c.state.in_([str(s) for s in allowed]))
+            .values(mode=str(mode), state=str(ImportState.QUEUED))
+        )
+        return self._changed(statement)
+
+    def start(self, import_id: int) -> bool:
+        statement = (
+            update(t)
+            .where(t.c.id == import_id, t.c.state == str(ImportState.QUEUED))
+            .values(state=str(ImportState.RUNNING))
+        )
+        return self._changed(statement)
+
+    def finish(
+        self,
+        import_id: int,
+        state: ImportState,
+        result: ImportResult,
+        at: datetime,
+        failure: str | None = None,
+    ) -> None:
+        statement = (
+            update(t)
+            .where(t.c.id == import_id)
+            .values(
+                state=str(state),
+                rows_total=result.rows_total,
+                report=_report(result),
+                finished_at=at,
+                failure=failure,
+            )
+        )
+        self._changed(statement)
+
+    def refresh_statistics(self) -> None:
+        names = ", ".join(t.name for t in CATALOG_TABLES)
+        with connect(self.engine) as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"ANALYZE {names}"))
+            else:
+                connection.execute(text("ANALYZE"))
+
+    def _changed(self, statement: Any) -> bool:
+        with connect(self.engine) as connection, connection.begin():
+            return bool(connection.execute(statement).rowcount)

@@ -1,0 +1,179 @@
+"""The import job: one pass over the stored file in one transaction, rolled back for a dry
+run, committed for an apply (all or nothing, the catalog version bumped once)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from shop.domain.audit import Actor, Source
+from shop.domain.catalog.csv_rows import CatalogRow, RowError, parse_row, read_header
+from shop.services.catalog.imports.catalog_rows import CatalogRows
+from shop.services.catalog.imports.ports import (
+    ImportJobs,
+    ImportMode,
+    ImportProgress,
+    ImportRecord,
+    ImportRecords,
+    ImportResult,
+    ImportState,
+    ImportUnitOfWorkFactory,
+    Outcome,
+)
+from shop.services.catalog.ports import CatalogVersion, commit_catalog_change
+from shop.services.common import Clock
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 1000
+MAX_REPORTED_ERRORS = 1000
+REFRESH_STATISTICS_ROWS = 1000  # an apply that wrote this many rows refreshes them
+csv.field_size_limit(1024 * 1024)
+
+
+@dataclass(frozen=True)
+class ImportDependencies:
+    uow: ImportUnitOfWorkFactory
+    records: ImportRecords
+    progress: ImportProgress
+    jobs: ImportJobs
+    version: CatalogVersion
+    clock: Clock
+    max_bytes: int
+
+
+class FileNotReadable(ValueError):
+    """The file is not UTF-8 CSV text."""
+
+
+def records_of(content: bytes) -> Iterator[list[str]]:
+    """The file's CSV records (UTF-8, with or without a byte-order mark)."""
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    try:
+        yield from csv.reader(text, strict=True)
+    except UnicodeDecodeError:
+        raise FileNotReadable("the file is not UTF-8 text; save it as CSV UTF-8") from None
+    except csv.Error as exc:
+        raise FileNotReadable(f"the file is not valid CSV ({exc})") from None
+
+
+def _data_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of every non-blank data row; the header is row 1."""
+    for number, cells in enumerate(records_of(content), start=1):
+        if number > 1 and any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def run_import(deps: ImportDependencies, import_id: int) -> None:
+    """Run a queued import: a dry run, or an apply (preceded by a dry run when none was
+    done). A job delivered twice runs once. Failures are recorded, then raised."""
+    if not deps.records.start(import_id):
+        return
+    record = deps.records.get(import_id)
+    content = deps.records.content(import_id)
+    if record is None or content is None:
+        return
+    if hashlib.sha256(content).hexdigest() != record.file_sha256:
+        changed = "the stored file is not the one uploaded; upload it again"
+        deps.records.finish(import_id, ImportState.FAILED, record.result, _now(deps), changed)
+        return
+    try:
+        state, result, failure = _run(deps, record, content)
+    except FileNotReadable as exc:
+        deps.records.finish(import_id, ImportState.FAILED, ImportResult(), _now(deps), str(exc))
+        return
+    except Exception:
+        failure = "the import stopped on an unexpected error; nothing was changed"
+        deps.records.finish(import_id, ImportState.FAILED, ImportResult(), _now(deps), failure)
+        raise
+    deps.records.finish(import_id, state, result, _now(deps), failure)
+
+
+def _now(deps: ImportDependencies) -> datetime:
+    return deps.clock.now()
+
+
+def _run(
+    deps: ImportDependencies, record: ImportRecord, content: bytes
+) -> tuple[ImportState, ImportResult, str | None]:
+    if record.mode is ImportMode.DRY_RUN:
+        checked = _pass(deps, record, content, {}, applying=False)
+        if checked.fatal:
+            return ImportState.FAILED, checked, "a required column is missing"
+        return ImportState.DONE, checked, None
+    seen = record.result.seen_stock
+    if record.result.rows_total == 0:  # applied without a dry run first: do one now
+        checked = _pass(deps, record, content, {}, applying=False)
+        if has_errors(checked):
+            return ImportState.FAILED, checked, "the file has errors; nothing was applied"
+        seen = checked.seen_stock
+    result = _pass(deps, record, content, dict(seen), applying=True)
+    if has_errors(result):
+        return ImportState.FAILED, result, "some rows could not be applied; nothing was changed"
+    return ImportState.DONE, result, None
+
+
+def has_errors(result: ImportResult) -> bool:
+    """Errors that block an apply: a bad row or a missing column (not an unknown column)."""
+    return result.fatal or result.counts[Outcome.ERROR] > 0
+
+
+def _pass(
+    deps: ImportDependencies,
+    record: ImportRecord,
+    content: bytes,
+    seen: dict[str, int],
+    applying: bool,
+) -> ImportResult:
+    result = ImportResult(rows_total=sum(1 for _ in _data_rows(content)), seen_stock=seen)
+    header = read_header(next(records_of(content), []))
+    result.errors.extend(header.errors)
+    if header.fatal:
+        result.fatal = True
+        return result
+    actor = Actor(record.actor.user_id, record.actor.email, Source.IMPORT)
+    done = 0
+    deps.progress.set(record.id, result.rows_total, 0)
+    with deps.uow() as uow:
+        rows = CatalogRows(uow, deps.clock, actor, f"import {record.id}", seen, applying)
+        batch: list[CatalogRow] = []
+        for number, cells in _data_rows(content):
+            parsed = parse_row(header, number, cells)
+            if isinstance(parsed, list):
+                _count(result, Outcome.ERROR, parsed)
+                done += 1
+            else:
+                batch.append(parsed)
+            if len(batch) >= BATCH_ROWS:
+                done += _apply(rows, batch, result)
+                deps.progress.set(record.id, result.rows_total, done)
+        done += _apply(rows, batch, result)
+        deps.progress.set(record.id, result.rows_total, done)
+        if applying and not has_errors(result):
+            commit_catalog_change(uow, deps.version)
+            written = result.counts[Outcome.CREATE] + result.counts[Outcome.UPDATE]
+            if written >= REFRESH_STATISTICS_ROWS:
+                deps.records.refresh_statistics()
+    return result
+
+
+def _apply(rows: CatalogRows, batch: list[CatalogRow], result: ImportResult) -> int:
+    if not batch:
+        return 0
+    for outcome, errors in rows.apply(batch):
+        _count(result, outcome, errors)
+    applied = len(batch)
+    batch.clear()
+    return applied
+
+
+def _count(result: ImportResult, outcome: Outcome, errors: list[RowError]) -> None:
+    result.counts[outcome] += 1
+    room = MAX_REPORTED_ERRORS - len(result.errors)
+    if room > 0:
+        result.errors.extend(errors[:room])
