@@ -79,5 +79,5 @@ def smtp_sink(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
         smtp_server.clear()
 
 
-from tests.integration.mailbox import mailbox  # noqa: E402,F401
 from tests.integration.imports_support import jobs_run, rq_worker  # noqa: E402,F401
+from tests.integration.mailbox import mailbox  # noqa: E402,F401

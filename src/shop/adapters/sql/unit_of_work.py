@@ -19,10 +19,10 @@ from shop.adapters.sql.repositories.catalog import (
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.catalog_by_key import SqlCatalogByKey
 from shop.adapters.sql.repositories.data_exports import SqlDataExportRepository
 from shop.adapters.sql.repositories.link_tokens import SqlLinkTokenRepository
 from shop.adapters.sql.repositories.personal_data import SqlPersonalDataRepository
-from shop.adapters.sql.repositories.catalog_by_key import SqlCatalogByKey
 from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.accounts.ports import SecretSealer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, cast, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
