@@ -85,6 +85,16 @@ class Settings:
     metrics_token: str | None = None
     log_format: str = "json"
     cors_origins: tuple[str, ...] = ()
+    payment_provider: str | None = None  # None: `test`, except in production (refused)
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    order_payment_ttl: int = 3600
+
+    @property
+    def payment_gateway(self) -> str:
+        """The payment provider in use (`test` when unset, outside production)."""
+        return self.payment_provider or "test"
 
     @property
     def embedded(self) -> bool:
@@ -137,6 +147,11 @@ class Settings:
             metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
+            payment_provider=(env.get("SHOP_PAYMENT_PROVIDER") or "").strip().lower() or None,
+            stripe_api_key=env.get("STRIPE_API_KEY") or None,
+            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("STRIPE_API_BASE") or None,
+            order_payment_ttl=_int(env, "SHOP_ORDER_PAYMENT_TTL", 3600),
         )
         limits: dict[str, Any] = {
             f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
@@ -180,6 +195,7 @@ class Settings:
             ("SHOP_LOGIN_FAILURES_PER_ADDRESS", self.login_failures_per_address),
         ):
             _check_limit(name, value)
+        _check_payments(self)
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
 
@@ -203,6 +219,18 @@ def _check_limit(name: str, value: str) -> None:
 
 
 _ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+def _check_payments(settings: Settings) -> None:
+    provider = settings.payment_provider
+    if provider is None and settings.env == PRODUCTION:
+        raise SettingsError(
+            "set SHOP_PAYMENT_PROVIDER (stripe, or test to take no real money) in production"
+        )
+    if provider not in (None, "test", "stripe"):
+        raise SettingsError("SHOP_PAYMENT_PROVIDER must be test or stripe")
+    if provider == "stripe" and not (settings.stripe_api_key and settings.stripe_webhook_secret):
+        raise SettingsError("the stripe provider needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
 
 
 def _check_cors_origins(origins: tuple[str, ...]) -> None:

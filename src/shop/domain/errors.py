@@ -62,6 +62,12 @@ class ValidationFailed(DomainError):
         self.errors = {field: list(messages) for field, messages in errors.items()}
 
 
+class BadRequest(DomainError):
+    """A request that cannot be understood, e.g. a webhook whose signature does not verify."""
+
+    title = "Bad request"
+
+
 class InvalidTransition(Conflict):
     title = "Invalid status transition"
 

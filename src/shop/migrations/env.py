@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from shop.adapters.sql import order_tables  # noqa: F401  (registers the order tables)
+from shop.adapters.sql import (
+    order_tables,  # noqa: F401  (registers the order tables)
+    payment_tables,  # noqa: F401  (and the payment tables)
+)
 from shop.adapters.sql.engine import make_engine
 from shop.adapters.sql.tables import metadata
 

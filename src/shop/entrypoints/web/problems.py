@@ -19,6 +19,7 @@ PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 1
 
 STATUS_OF: dict[type[errors.DomainError], int] = {
+    errors.BadRequest: 400,
     errors.ValidationFailed: 422,
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
