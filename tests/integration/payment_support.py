@@ -9,16 +9,18 @@ import time
 from typing import Any
 
 from tests.integration.apps import Api
-from tests.integration.gunicorn import TEST_SECRETS
-from tests.integration.shop_command import shop
 from tests.integration.checkout_support import BODY, guest_cart
 from tests.integration.factories import make_variant
+from tests.integration.gunicorn import TEST_SECRETS
+from tests.integration.shop_command import shop
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
 
 
-def guest_order(api: Api, price: str = "12.50", quantity: int = 2, stock: int = 5) -> dict[str, Any]:
+def guest_order(
+    api: Api, price: str = "12.50", quantity: int = 2, stock: int = 5
+) -> dict[str, Any]:
     """A pending guest order (with its `order_token` and the `variant_id` it holds)."""
     variant = make_variant(api.adapters, price=price, stock=stock)
     token = guest_cart(api.client, {variant: quantity})
@@ -71,6 +73,10 @@ def run_jobs(api: Api) -> None:
         "SHOP_ENV": "test",
         "DATABASE_URL": settings.database_url,
         "REDIS_URL": settings.redis_url or "",
+        "SHOP_PAYMENT_PROVIDER": settings.payment_gateway,
+        "STRIPE_API_KEY": settings.stripe_api_key or "",
+        "STRIPE_WEBHOOK_SECRET": settings.stripe_webhook_secret or "",
+        "STRIPE_API_BASE": settings.stripe_api_base or "",
     }
     result = shop("worker", "--burst", env=env)
     assert result.returncode == 0, result.stderr[-2000:]

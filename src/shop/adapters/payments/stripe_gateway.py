@@ -103,7 +103,7 @@ def _event(event: Any) -> ProviderEvent:
     payment_id = _int(metadata.get("payment_id")) if isinstance(metadata, dict) else None
     if kind in _STATUS_OF:
         succeeded = kind == "payment_intent.succeeded"
-        charged = obj.get("amount_received") if succeeded else obj.get("amount")
+        charged = obj.get("amount_received") or obj.get("amount")
         return ProviderEvent(
             event_id=event["id"],
             kind=kind,
