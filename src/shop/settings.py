@@ -195,9 +195,9 @@ class Settings:
             ("SHOP_LOGIN_FAILURES_PER_ADDRESS", self.login_failures_per_address),
         ):
             _check_limit(name, value)
-        _check_payments(self)
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+        _check_payments(self)
 
 
 def log_format_from_env(env: Mapping[str, str]) -> str:

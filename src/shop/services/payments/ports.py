@@ -110,6 +110,6 @@ class RefundDispatcher(Protocol):
 
 
 class PaymentObserver(Protocol):
-    def __call__(self, event: str) -> None:
+    def __call__(self, event: str, /) -> None:
         """Count `succeeded`, `failed`, `refunded` or `webhook_rejected`."""
         ...
