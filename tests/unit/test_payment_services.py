@@ -259,3 +259,25 @@ def test_unpaid_orders_are_released_and_restocked(uow: FakeOrderingUnitOfWorkFac
     assert expiry.release_unpaid(payments) == 0  # released once
     with pytest.raises(Conflict):
         start.start_payment(payments, OWNER, unpaid, SUCCEEDS)
+
+
+def test_a_start_lost_before_the_provider_answered_asks_again_with_the_same_key(
+    uow: FakeOrderingUnitOfWorkFactory,
+) -> None:
+    payments = payments_of(uow, "stripe")
+    order_id = place(uow)
+    gateway = payments.gateway
+    original = gateway.start
+
+    def down(p: Payment, key: str, card: str | None = None) -> ProviderPayment:
+        gateway.starts.append(key)  # type: ignore[attr-defined]
+        raise ConnectionError("provider unreachable")
+
+    gateway.start = down  # type: ignore[method-assign, assignment]
+    with pytest.raises(ConnectionError):
+        start.start_payment(payments, OWNER, order_id)
+    gateway.start = original  # type: ignore[method-assign]
+    again = start.start_payment(payments, OWNER, order_id)
+    assert again.payment.reference == f"pi_{again.payment.id}"
+    assert len(uow.state.payments) == 1
+    assert gateway.starts == [f"shop-payment-{again.payment.id}"] * 2  # type: ignore[attr-defined]

@@ -39,8 +39,10 @@ def start_payment(
     if payments.gateway.name == "test":
         outcome(card)  # 422 before anything is written
     existing, payment = with_retries(lambda: _open(payments, viewer, order_id))
-    if existing:
+    if existing and payment.reference is not None:
         return Started(payment, created=False)
+    # New, or open but never handed to the provider (a crash in between): the same key asks
+    # the provider for the same payment again.
     answer = payments.gateway.start(payment, idempotency_key(payment), card)
     payment.reference = answer.reference
     payment.client_secret = answer.client_secret
@@ -50,7 +52,7 @@ def start_payment(
     with payments.uow() as work:
         fresh = work.payments.get(payment.id or 0)
     assert fresh is not None
-    return Started(fresh, created=True)
+    return Started(fresh, created=not existing)
 
 
 def list_payments(payments: Payments, viewer: OrderViewer, order_id: int) -> list[Payment]:
