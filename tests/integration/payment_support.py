@@ -80,3 +80,11 @@ def run_jobs(api: Api) -> None:
     }
     result = shop("worker", "--burst", env=env)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def payment_count(api: Api, event: str) -> float:
+    """`shop_payments_total{event=...}` as /metrics shows it."""
+    text = api.client.get("/metrics").get_data(as_text=True)
+    prefix = f'shop_payments_total{{event="{event}"}} '
+    line = next(x for x in text.splitlines() if x.startswith(prefix))
+    return float(line.removeprefix(prefix))

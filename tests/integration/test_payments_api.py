@@ -10,6 +10,7 @@ from tests.integration.payment_support import (
     SUCCEEDS,
     guest_order,
     pay,
+    payment_count,
     read_order,
     run_jobs,
 )
@@ -121,3 +122,16 @@ def test_admins_list_payments_by_status(api: Api) -> None:
     assert flagged.json == []
     customer = api.client.get("/api/v1/admin/payments", headers=api.customer_headers())
     assert customer.status_code == 403
+
+
+def test_payments_are_counted_in_the_metrics(api: Api) -> None:
+    before = {e: payment_count(api, e) for e in ("succeeded", "failed", "refunded")}
+    order = guest_order(api)
+    pay(api, order, DECLINED)
+    pay(api, order, SUCCEEDS)
+    api.client.post(f"/api/v1/orders/{order['id']}/cancel", headers=api.admin_headers())
+    run_jobs(api)
+    assert payment_count(api, "succeeded") == before["succeeded"] + 1
+    assert payment_count(api, "failed") == before["failed"] + 1
+    if api.adapters.ordering.inline_refunds is not None:  # on Redis the worker refunds
+        assert payment_count(api, "refunded") == before["refunded"] + 1

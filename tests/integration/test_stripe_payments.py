@@ -16,6 +16,7 @@ from tests.integration.apps import Api, AppFactory
 from tests.integration.payment_support import (
     guest_order,
     pay,
+    payment_count,
     read_order,
     run_jobs,
     stripe_event,
@@ -125,6 +126,7 @@ def test_bad_missing_tampered_and_expired_signatures_are_400_and_change_nothing(
     payload = stripe_event("evt_bad_1", "payment_intent.succeeded", intent)
     tampered = payload.replace(b'"amount": 2500', b'"amount": 1')
     old = int(time.time()) - 301
+    rejected = payment_count(api, "webhook_rejected")
     for body, signature in (
         (payload, None),
         (payload, "t=1,v1=deadbeef"),
@@ -139,6 +141,7 @@ def test_bad_missing_tampered_and_expired_signatures_are_400_and_change_nothing(
         assert SECRET not in response.get_data(as_text=True)
     assert events_stored(api) == 0
     assert read_order(api, order)["status"] == "pending"
+    assert payment_count(api, "webhook_rejected") == rejected + 6
 
 
 def test_events_out_of_order_never_undo_a_success(
