@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     """Build the app for `settings` (default: from the environment)."""
     settings = (settings or Settings.from_env()).with_secrets()
     settings.validate()
+    settings.validate_payments()
     app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
     app.url_map.converters["int"] = IdConverter
     app.config.update(
