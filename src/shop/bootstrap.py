@@ -44,6 +44,8 @@ from shop.adapters.sql.engine import (
 from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
 from shop.adapters.sql.queries.products import SqlCatalogQueries
+from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
+from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.ports import (
@@ -57,6 +59,11 @@ from shop.services.cart.ports import CartDependencies, CartRules, CartStore
 from shop.services.catalog.ports import CatalogQueries, CatalogUnitOfWorkFactory, CatalogVersion
 from shop.services.common import Clock, ServiceUnavailable
 from shop.services.operations.ports import JobQueueStats, OutboxStats
+from shop.services.reviews.ports import (
+    PurchaseRecords,
+    ReviewQueries,
+    ReviewsUnitOfWorkFactory,
+)
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -89,6 +96,14 @@ class CatalogBundle:
 
 
 @dataclass(frozen=True)
+class ReviewsBundle:
+    uow: ReviewsUnitOfWorkFactory
+    version: CatalogVersion  # a review changes its product's rating: a catalog change
+    queries: ReviewQueries
+    purchases: PurchaseRecords
+
+
+@dataclass(frozen=True)
 class OperationsBundle:
     """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
 
@@ -113,6 +128,7 @@ class Adapters:
     accounts: AccountsBundle
     catalog: CatalogBundle
     cart: CartDependencies
+    reviews: ReviewsBundle
     operations: OperationsBundle
     rate_limits: RateLimitStorage
     engine: Engine
@@ -176,6 +192,12 @@ def bootstrap(settings: Settings) -> Adapters:
             responses=_response_cache(settings, redis_clients),
         ),
         cart=cart,
+        reviews=ReviewsBundle(
+            uow=uow,
+            version=catalog_version,
+            queries=SqlReviewQueries(engine),
+            purchases=SqlPurchaseRecords(engine),
+        ),
         operations=OperationsBundle(
             queues=RqQueueStats(redis) if redis is not None else NoJobQueues(),
             outbox=SqlOutboxStats(engine),

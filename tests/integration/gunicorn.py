@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from shop.settings import Settings
 from tests.support.log_capture import audit_external_log
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,16 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def env_like(settings: Settings) -> dict[str, str]:
+    """The environment of a server sharing these settings' database, Redis and secrets."""
+    return {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url or "",
+        "SECRET_KEY": settings.secret_key,
+        "JWT_SECRET_KEY": settings.jwt_secret_key,
+    }
 
 
 @dataclass

@@ -15,7 +15,7 @@ import requests
 from shop.bootstrap import Adapters
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import make_variant
-from tests.integration.gunicorn import run_gunicorn
+from tests.integration.gunicorn import env_like, run_gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -37,13 +37,7 @@ class Served:
 @pytest.fixture
 def served(make_app: AppFactory) -> Iterator[Served]:
     app = make_app("postgres")
-    settings = app.extensions["shop"].settings
-    env = {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "SECRET_KEY": settings.secret_key,
-        "JWT_SECRET_KEY": settings.jwt_secret_key,
-    }
+    env = env_like(app.extensions["shop"].settings)
     with run_gunicorn(env, workers=2, threads=4) as base_url:
         yield Served(Api(client=app.test_client(), app=app), base_url)
 

@@ -45,6 +45,8 @@ def _cost(app: Flask, url: str, headers: dict[str, str] | None = None) -> int:
         "attr=Color:Black&attr=Memory:256GB&in_stock=true",
         "min_price=10&max_price=900&sort=-price",
         "in_stock=false&sort=name",
+        "sort=rating",
+        "min_rating=1&sort=-rating",
     ],
 )
 def test_a_product_list_costs_the_same_few_statements_at_any_page_size(
@@ -83,6 +85,24 @@ def test_a_product_costs_two_statements_and_a_variant_one(uncached: Flask) -> No
     assert _cost(uncached, f"/api/v1/products/{product['id']}") == PRODUCT_STATEMENTS
     variant_id = client.get(f"/api/v1/products/{product['id']}").json["variants"][0]["id"]
     assert _cost(uncached, f"/api/v1/variants/{variant_id}") == VARIANT_STATEMENTS
+
+
+def test_ratings_cost_no_extra_statement(uncached: Flask) -> None:
+    api = Api(client=uncached.test_client(), app=uncached)
+    product = api.client.get("/api/v1/products?page_size=1").json[0]
+    for rating in (5, 3):
+        email = api.new_email("rater")
+        response = api.client.post(
+            f"/api/v1/products/{product['id']}/reviews",
+            json={"rating": rating, "comment": "Fine."},
+            headers=api.customer_headers(email),
+        )
+        assert response.status_code == 201, response.json
+    assert _cost(uncached, f"/api/v1/products/{product['id']}") == PRODUCT_STATEMENTS
+    for size in (1, 100):
+        assert _cost(uncached, f"/api/v1/products?sort=-rating&page_size={size}") == LIST_STATEMENTS
+    listed = api.client.get("/api/v1/products?sort=-rating&page_size=1").json
+    assert listed[0]["rating"] == {"average": 4.0, "count": 2}
 
 
 def test_a_cached_read_costs_no_statement(make_app: AppFactory, backend: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import registry, relationship
 from shop.domain.accounts.users import Role, User
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.taxonomy import Attribute, AttributeValue, Category
+from shop.domain.reviews.reviews import Review
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -130,11 +132,20 @@ products = Table(
     Column("price_from", Money, nullable=True),
     # Derived: name, description and active SKUs, lower-cased (Product.refresh_derived), for q.
     Column("search_text", Text, nullable=False, server_default=""),
+    # Kept by the reviews' SQL adapter in each review's transaction, by relative updates
+    # (rating_count = rating_count + 1): the running sum and count of the ratings, and their
+    # exact average (NULL without reviews) for sort=rating and min_rating. Not mapped onto
+    # the domain Product: the catalog's writes never touch them.
+    Column("rating_sum", Integer, nullable=False, server_default="0"),
+    Column("rating_count", Integer, nullable=False, server_default="0"),
+    Column("rating_average", Numeric(5, 4), nullable=True),
 )
 # Product lists sort by these (migration 0002; on PostgreSQL it also adds a descending
 # price index and the trigram indexes that serve `q`).
 Index("ix_products_price_from", products.c.price_from, products.c.id)
 Index("ix_products_name_lower", func.lower(products.c.name), products.c.id)
+# sort=rating (migration 0006; on PostgreSQL also a descending index for sort=-rating).
+Index("ix_products_rating_average", products.c.rating_average, products.c.id)
 
 variants = Table(
     "variants",
@@ -163,6 +174,23 @@ variant_attribute_values = Table(
         index=True,
     ),
 )
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    # NULL once the author's account is anonymised (the review stays, detached).
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    # One review per user and product, whatever the concurrency.
+    UniqueConstraint("product_id", "user_id", name="uq_reviews_product_user"),
+)
+# A product's reviews, newest first.
+Index("ix_reviews_product_id_created_at", reviews.c.product_id, reviews.c.created_at, reviews.c.id)
 
 _mapped = False
 
@@ -199,9 +227,11 @@ def start_mappers() -> None:
             ),
         },
     )
+    mapper_registry.map_imperatively(Review, reviews)
     mapper_registry.map_imperatively(
         Product,
         products,
+        exclude_properties=["rating_sum", "rating_count", "rating_average"],
         properties={
             "variants": relationship(
                 Variant, order_by=variants.c.id, cascade="all, delete-orphan", lazy="selectin"

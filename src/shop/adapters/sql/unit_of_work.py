@@ -16,6 +16,7 @@ from shop.adapters.sql.repositories.catalog import (
     SqlProductRepository,
     SqlVariantRepository,
 )
+from shop.adapters.sql.repositories.reviews import SqlProductRatings, SqlReviewRepository
 from shop.domain.errors import Conflict
 from shop.services.common import ServiceUnavailable
 
@@ -31,6 +32,8 @@ class SqlAlchemyUnitOfWork:
         self.attributes = SqlAttributeRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.variants = SqlVariantRepository(self.session)
+        self.reviews = SqlReviewRepository(self.session)
+        self.ratings = SqlProductRatings(self.session)
         return self
 
     def __exit__(

@@ -20,6 +20,7 @@ from shop.entrypoints.api.notifications import views as outbox
 from shop.entrypoints.api.orders import views as orders
 from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
 from shop.entrypoints.api.payments import views as payments
+from shop.entrypoints.api.reviews import views as reviews
 from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         attributes.blp,
         products.blp,
         variants.blp,
+        reviews.blp,
         health.blp,
         checkout.blp,
         orders.blp,

@@ -1,7 +1,7 @@
 """payments: payments, their event ledger, and the orders' pay-by time
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ MONEY = sa.Numeric(12, 2)
 UTC_TIME = sa.DateTime(timezone=True)
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

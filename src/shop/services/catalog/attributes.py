@@ -5,8 +5,11 @@ from __future__ import annotations
 from shop.domain.catalog.rules import MAX_ATTRIBUTE_TEXT, check_name
 from shop.domain.catalog.taxonomy import Attribute, AttributeValue
 from shop.domain.errors import Conflict, NotFound
-from shop.services.catalog.changes import commit_catalog_change
-from shop.services.catalog.ports import AttributesUnitOfWorkFactory, CatalogVersion
+from shop.services.catalog.ports import (
+    AttributesUnitOfWorkFactory,
+    CatalogVersion,
+    commit_catalog_change,
+)
 
 
 def create_attribute(

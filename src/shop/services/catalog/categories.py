@@ -8,7 +8,6 @@ from shop.domain.errors import Conflict, NotFound
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
-    commit_catalog_change,
     free_slug,
     with_slug_retries,
 )
@@ -16,6 +15,7 @@ from shop.services.catalog.ports import (
     CatalogVersion,
     CategoriesUnitOfWork,
     CategoriesUnitOfWorkFactory,
+    commit_catalog_change,
 )
 
 

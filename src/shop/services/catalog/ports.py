@@ -3,6 +3,7 @@ catalog version, and the read-side queries with the search they answer."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,9 @@ from typing import Protocol
 
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.taxonomy import Attribute, Category
-from shop.services.common import Page, Row, UnitOfWork, UnitOfWorkFactory
+from shop.services.common import Page, Row, ServiceUnavailable, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 class CategoryRepository(Protocol):
@@ -119,12 +122,32 @@ class CatalogVersion(Protocol):
         ...
 
 
+def commit_catalog_change(uow: UnitOfWork, version: CatalogVersion) -> None:
+    """Commit a catalog write so that no process serves the old catalog afterwards.
+
+    The version (the key of every cached catalog response) is bumped twice: before the
+    commit, so that a write is refused with nothing written while the shared version store is
+    down (ServiceUnavailable, a 503), and after it, so that entries cached while the
+    transaction was committing are retired too. Once the write has returned, every process
+    reads the new version and so the new data.
+    """
+    version.bump()
+    uow.commit()
+    try:
+        version.bump()
+    except ServiceUnavailable:
+        # The write is durable; entries cached during the commit expire within the
+        # stock-staleness TTL at the latest.
+        log.error("catalog version not bumped after a committed write; caches may lag")
+
+
 class ProductSort(StrEnum):
     """What a product list can be sorted by (ascending; `-` in front for descending)."""
 
     NAME = "name"
     CREATED_AT = "created_at"
     PRICE = "price"
+    RATING = "rating"
 
 
 PRODUCT_SORTS = tuple(f"{sign}{key}" for key in ProductSort for sign in ("", "-"))
@@ -142,6 +165,7 @@ class ProductSearch:
     max_price: Decimal | None = None
     attributes: tuple[tuple[str, str], ...] = ()
     in_stock: bool | None = None
+    min_rating: float | None = None  # the exact average rating at least this (1..5)
     sort: str = DEFAULT_PRODUCT_SORT
     include_inactive: bool = False
 

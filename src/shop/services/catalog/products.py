@@ -8,7 +8,6 @@ from shop.domain.errors import NotFound, ValidationFailed
 from shop.services.catalog.changes import (
     UNSET,
     Unset,
-    commit_catalog_change,
     free_slug,
     with_slug_retries,
 )
@@ -17,6 +16,7 @@ from shop.services.catalog.ports import (
     ProductRepository,
     ProductsUnitOfWork,
     ProductsUnitOfWorkFactory,
+    commit_catalog_change,
 )
 from shop.services.common import Clock
 

@@ -9,11 +9,12 @@ from shop.domain.catalog.products import Variant
 from shop.domain.catalog.rules import normalise_sku
 from shop.domain.catalog.taxonomy import resolve_attribute_values
 from shop.domain.errors import Conflict, NotFound
-from shop.services.catalog.changes import UNSET, Unset, commit_catalog_change
+from shop.services.catalog.changes import UNSET, Unset
 from shop.services.catalog.ports import (
     CatalogVersion,
     VariantsUnitOfWork,
     VariantsUnitOfWorkFactory,
+    commit_catalog_change,
 )
 from shop.services.catalog.products import load_product
 from shop.services.common import Clock

@@ -11,10 +11,11 @@ from sqlalchemy import Select, exists, true
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.reads import (
-    NO_RATING,
     SqlReads,
     category_of,
     products_with_category,
+    rating_columns,
+    rating_of,
 )
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.services.common import Row
@@ -34,6 +35,7 @@ class ProductDetails(SqlReads):
             p.c.image_url,
             p.c.is_active,
             p.c.created_at,
+            *rating_columns(),
         ).where(p.c.id == product_id)
         if not include_inactive:
             query = query.where(p.c.is_active == true())
@@ -53,7 +55,7 @@ class ProductDetails(SqlReads):
             "image_url": row.image_url,
             "is_active": bool(row.is_active),
             "created_at": row.created_at,
-            "rating": dict(NO_RATING),
+            "rating": rating_of(row),
             "variants": self._group_variants(variant_rows),
         }
 

@@ -4,7 +4,8 @@ return plain dicts shaped like the API's responses, skipping the ORM and the dom
 Statement budget, whatever the page size: a product list costs 2 (count, page), a product or
 variant detail 2 or 1, the attribute list 3. Every per-row figure comes from inside those
 statements: the lowest active price from products.price_from (kept by the domain), stock
-from a correlated EXISTS, attributes from joins.
+from a correlated EXISTS, attributes from joins, the rating from products' running
+rating_sum and rating_count (kept by the reviews in their own transactions).
 
 On PostgreSQL, `q` is served by the trigram (pg_trgm) index of migration 0003 on
 products.search_text (name, description and active SKUs, lower-cased, kept by the domain):
@@ -24,11 +25,12 @@ from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.reads import (
-    NO_RATING,
     SqlReads,
     category_of,
     offset,
     products_with_category,
+    rating_columns,
+    rating_of,
 )
 from shop.adapters.sql.queries.taxonomy import Taxonomy
 from shop.services.catalog.ports import ProductSearch, ProductSort
@@ -79,6 +81,8 @@ class ProductLists(SqlReads):
             yield variant_rule
         if search.in_stock is False:
             yield ~_has_stock()
+        if search.min_rating is not None:
+            yield p.c.rating_average >= search.min_rating
 
     def _page(
         self,
@@ -95,6 +99,7 @@ class ProductLists(SqlReads):
             p.c.is_active,
             p.c.price_from,
             _stock_flag().label("in_stock"),
+            *rating_columns(),
         ).where(*conditions)
         return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
 
@@ -109,7 +114,7 @@ class ProductLists(SqlReads):
             "currency": self.currency,
             "in_stock": bool(row.in_stock),
             "is_active": bool(row.is_active),
-            "rating": dict(NO_RATING),
+            "rating": rating_of(row),
         }
 
 
@@ -200,11 +205,14 @@ def _order(search: ProductSearch) -> list[Any]:
             key = func.lower(p.c.name)
         case ProductSort.CREATED_AT:
             key = p.c.created_at
+        case ProductSort.RATING:
+            key = p.c.rating_average
         case unknown:
             assert_never(unknown)
     primary = key.desc() if search.descending else key.asc()
-    if search.sort_key is ProductSort.PRICE:
-        # Matches the indexes of migration 0002; the other keys are never null, and their
-        # default null order keeps their indexes usable in both directions.
+    if search.sort_key in (ProductSort.PRICE, ProductSort.RATING):
+        # Matches the indexes of migrations 0002 and 0006 (unpriced and unrated products
+        # last); the other keys are never null, and their default null order keeps their
+        # indexes usable in both directions.
         primary = primary.nulls_last()
     return [primary, p.c.id.desc() if search.descending else p.c.id.asc()]

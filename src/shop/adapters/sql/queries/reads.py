@@ -7,12 +7,11 @@ from typing import Any
 from sqlalchemy import Engine, Select, select
 
 from shop.adapters.sql import tables
+from shop.domain.reviews.rating import RatingSummary, rating_summary
 from shop.services.common import Row
 
 p = tables.products
 c = tables.categories
-
-NO_RATING: dict[str, Any] = {"average": None, "count": 0}  # until reviews exist
 
 
 def offset(page: int, page_size: int) -> int:
@@ -27,6 +26,15 @@ def products_with_category(*columns: Any) -> Select[Any]:
         c.c.name.label("category_name"),
         c.c.slug.label("category_slug"),
     ).select_from(p.join(c, c.c.id == p.c.category_id))
+
+
+def rating_columns() -> tuple[Any, ...]:
+    """The product's running rating, read back by `rating_of`."""
+    return (p.c.rating_sum, p.c.rating_count)
+
+
+def rating_of(row: Any) -> RatingSummary:
+    return rating_summary(row.rating_sum, row.rating_count)
 
 
 def category_of(row: Any) -> Row:

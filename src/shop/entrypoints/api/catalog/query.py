@@ -15,6 +15,7 @@ from marshmallow import (
 )
 
 from shop.domain.catalog.rules import MAX_SLUG_LENGTH
+from shop.domain.reviews.reviews import MAX_RATING, MIN_RATING
 from shop.entrypoints.api.catalog.fields import money_in
 from shop.services.catalog.ports import DEFAULT_PRODUCT_SORT, PRODUCT_SORTS, ProductSearch
 
@@ -56,7 +57,19 @@ class ProductQuerySchema(Schema):
             "description": "true: an active variant has stock; false: none has.",
         }
     )
-    sort = fields.String(load_default=DEFAULT_PRODUCT_SORT, validate=validate.OneOf(PRODUCT_SORTS))
+    min_rating = fields.Float(
+        allow_nan=False,
+        validate=validate.Range(min=MIN_RATING, max=MAX_RATING),
+        metadata={"description": "Products whose average rating is at least this (1..5)."},
+    )
+    sort = fields.String(
+        load_default=DEFAULT_PRODUCT_SORT,
+        validate=validate.OneOf(PRODUCT_SORTS),
+        metadata={
+            "description": "name, created_at, price (lowest active variant price) or rating "
+            "(average); `-` in front for descending. Unpriced and unrated products come last.",
+        },
+    )
 
     @validates_schema
     def _price_range(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -78,5 +91,6 @@ class ProductQuerySchema(Schema):
             max_price=data.get("max_price"),
             attributes=tuple(pairs),
             in_stock=data.get("in_stock"),
+            min_rating=data.get("min_rating"),
             sort=data["sort"],
         )

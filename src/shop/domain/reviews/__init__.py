@@ -1,0 +1,1 @@
+"""Reviews of products: their rules, how authors are named, and the rating summary."""

@@ -1,0 +1,1 @@
+"""/api/v1/products/{id}/reviews and /api/v1/reviews/{id}."""

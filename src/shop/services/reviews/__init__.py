@@ -1,0 +1,1 @@
+"""Use cases of reviews: writing and deleting them, and reading them with verified purchases."""
