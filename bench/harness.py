@@ -287,6 +287,13 @@ def flush_redis(redis: RedisServer) -> None:
 class ServerConfig:
     workers: int = 2
     threads: int = 4
+    worker_class: str = "gthread"  # or "sync" (threads are then ignored)
+
+    @property
+    def label(self) -> str:
+        if self.worker_class == "sync":
+            return f"sync -w {self.workers}"
+        return f"{self.workers}x{self.threads} {self.worker_class}"
 
 
 @contextlib.contextmanager
@@ -298,7 +305,7 @@ def gunicorn(
     name: str,
     pythonpath: Path | None = None,
 ) -> Iterator[str]:
-    """Serve `target` with gunicorn (gthread) on a free loopback port; yield its base URL."""
+    """Serve `target` with gunicorn (`config`) on a free loopback port; yield its base URL."""
     with tempfile.TemporaryDirectory(prefix="shop-bench-") as tmp:
         logfile = Path(tmp) / "gunicorn.log"
         port = free_port()
@@ -306,11 +313,10 @@ def gunicorn(
             str(VENV_BIN / "gunicorn"),
             "--no-control-socket",
             "-k",
-            "gthread",
+            config.worker_class,
             "--workers",
             str(config.workers),
-            "--threads",
-            str(config.threads),
+            *(["--threads", str(config.threads)] if config.worker_class != "sync" else []),
             "--bind",
             f"{LOOPBACK}:{port}",
             "--graceful-timeout",
@@ -322,7 +328,7 @@ def gunicorn(
             argv += ["--pythonpath", str(pythonpath)]
         argv.append(target)
         base = f"http://{LOOPBACK}:{port}"
-        log(f"starting gunicorn for {name} on {base} ({config.workers}x{config.threads} gthread)")
+        log(f"starting gunicorn for {name} on {base} ({config.label})")
         with open(logfile, "wb") as out:
             proc = spawn(argv, env, stdout=out)
         try:

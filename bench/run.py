@@ -378,6 +378,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--worker-class", choices=("gthread", "sync"), default="gthread", help="gunicorn -k"
+    )
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--variants-per-product", type=int, default=4)
     parser.add_argument("--detail-ids", type=int, default=20, help="product ids to rotate over")
@@ -477,7 +480,7 @@ def run(args: argparse.Namespace) -> int:
     load = LoadConfig(
         args.duration, args.connections, args.wrk_threads, args.warmup, args.wrk_timeout
     )
-    server = ServerConfig(args.workers, args.threads)
+    server = ServerConfig(args.workers, args.threads, args.worker_class)
     report: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "host": {
@@ -487,7 +490,7 @@ def run(args: argparse.Namespace) -> int:
             "wrk": WRK,
         },
         "load": asdict(load),
-        "gunicorn": asdict(server) | {"worker_class": "gthread"},
+        "gunicorn": asdict(server),
     }
     busy_before = wait_until_quiet(args.wait_quiet)
     warnings = [w for w in [busy_warning(busy_before, "before")] if w]
@@ -520,9 +523,8 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(
         f"Shop HTTP benchmark: {load.duration}s per scenario, {load.connections} connections, "
-        f"wrk -t {load.threads}; gunicorn {server.workers} workers x {server.threads} threads "
-        f"(gthread); {os.cpu_count()} CPUs; ceiling = mean req/s of the hello runs"
-        + (f" = {ceiling:,.0f}" if ceiling else "")
+        f"wrk -t {load.threads}; gunicorn {server.label}; {os.cpu_count()} CPUs; "
+        "ceiling = mean req/s of the hello runs" + (f" = {ceiling:,.0f}" if ceiling else "")
     )
     print(table(ordered))
     for warning in warnings:

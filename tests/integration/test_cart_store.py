@@ -16,6 +16,7 @@ from redis import Redis
 
 from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.redis.cart_store import RedisCartStore
+from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import make_redis
 from shop.domain.cart.cart import Cart, CartOwner, MergedLine, new_guest_token
 from shop.services.cart.ports import CartStore, MergeResult
@@ -266,3 +267,24 @@ def test_concurrent_merges_of_one_guest_cart_move_its_lines_once(
             MergedLine(2, 3, 3),
         ]
         assert store.lines(CartOwner.user(user_id)) == {1: 2, 2: 3}
+
+
+def test_lines_read_with_the_catalog_version_are_the_same_lines(
+    make_store: Callable[[int], CartStore],
+) -> None:
+    store, owner, user = make_store(3600), guest(), CartOwner.user(next(_user_ids))
+    assert store.lines_and_catalog_version(owner)[0] is None
+    assert store.lines_and_catalog_version(user)[0] == {}
+    store.add(owner, 1, 2, 5, create=True)
+    store.add(owner, 3, 1, 5, create=True)
+    assert store.lines_and_catalog_version(owner)[0] == store.lines(owner) == {1: 2, 3: 1}
+
+
+def test_the_redis_store_reads_the_catalog_version_it_shares(redis_client: Redis) -> None:
+    version = RedisCatalogVersion(redis_client)
+    store = RedisCartStore(redis_client, 3600)
+    assert store.lines_and_catalog_version(guest()) == (None, None)  # not set yet
+    current = version.current()
+    assert store.lines_and_catalog_version(guest())[1] == current
+    version.bump()
+    assert store.lines_and_catalog_version(guest())[1] == version.current() != current

@@ -141,6 +141,7 @@ def test_pagination_header_and_pages(catalog: Catalog) -> None:
         "last_page": 2,
         "page": 1,
         "next_page": 2,
+        "total_relation": "eq",
     }
     second = client.get("/api/v1/products?page_size=2&page=2")
     assert [p["name"] for p in second.json] == ["Alpha Phone"]

@@ -19,14 +19,13 @@ from shop.services.cart.ports import (
     CartRules,
     CartStore,
     MergeResult,
-    VariantLookup,
 )
 from shop.services.cart.priced import CartView
 
 RULES = CartRules(max_line_quantity=10, currency="USD")
 
 
-def deps(store: CartStore, lookup: VariantLookup) -> CartDependencies:
+def deps(store: CartStore, lookup: FakeVariantLookup) -> CartDependencies:
     """The cart use cases wired to one lookup for reads and writes alike."""
     return CartDependencies(store, live_variants=lookup, shown_variants=lookup, rules=RULES)
 
@@ -55,6 +54,9 @@ class FakeVariantLookup:
         ids = sorted(set(variant_ids))
         self.calls.append(ids)
         return {i: self.variants[i] for i in ids if i in self.variants}
+
+    def at_version(self, _catalog_version: str | None) -> FakeVariantLookup:
+        return self  # no copies to key
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 'shop.entrypoints.wsgi:app'`.
 
 Sizing: one worker process per CPU (at least two) with `GUNICORN_THREADS` (default 4) threads
-each, so the API uses every core while waiting on PostgreSQL and Redis. `WEB_CONCURRENCY` sets
+each, so the API uses every core while waiting on PostgreSQL and Redis: on two cores this
+served more than sync workers (`-w 4`) or 4 x 2 threads in every `bench/run` scenario (the
+figures are in the README's Benchmarks section). `WEB_CONCURRENCY` sets
 the process count, `SHOP_BIND` (or `PORT`) the address.
 
 Shutdown: on SIGTERM gunicorn stops accepting, lets in-flight requests finish for up to

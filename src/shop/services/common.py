@@ -65,7 +65,9 @@ Row = dict[str, Any]
 """A read model: a plain dict shaped like an API response."""
 
 Page = tuple[list[Row], int]
-"""One page of rows and the number of rows that match in all."""
+"""One page of rows and the number of rows that match in all, which may be counted only up to
+MAX_WINDOW + 1 (more than MAX_WINDOW reads "at least MAX_WINDOW": the exact figure is never
+needed)."""
 
 
 T = TypeVar("T")

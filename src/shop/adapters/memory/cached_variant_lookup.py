@@ -35,11 +35,22 @@ class CachedVariantLookup:
         self._copies: dict[int, tuple[str, float, VariantSnapshot]] = {}
         self._lock = threading.Lock()
 
+    def at_version(self, catalog_version: str | None) -> VariantLookup:
+        """This copy, keyed by a version read already (with the cart, in one round trip)."""
+        if catalog_version is None:
+            return self
+        return _AtVersion(self, catalog_version)
+
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
+        return self.many_at(None, variant_ids)
+
+    def many_at(
+        self, catalog_version: str | None, variant_ids: Iterable[int]
+    ) -> dict[int, VariantSnapshot]:
         wanted = set(variant_ids)
         if not wanted:
             return {}
-        version = self._version.current()
+        version = catalog_version if catalog_version is not None else self._version.current()
         now = time.monotonic()
         found: dict[int, VariantSnapshot] = {}
         with self._lock:
@@ -57,3 +68,12 @@ class CachedVariantLookup:
                     self._copies[variant_id] = (version, now + self._ttl, snapshot)
             found.update(fresh)
         return found
+
+
+class _AtVersion:
+    def __init__(self, lookup: CachedVariantLookup, catalog_version: str) -> None:
+        self._lookup = lookup
+        self._catalog_version = catalog_version
+
+    def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
+        return self._lookup.many_at(self._catalog_version, variant_ids)

@@ -99,6 +99,9 @@ class InMemoryCartStore:
             return None if owner.is_guest else {}
         return cart.lines
 
+    def lines_and_catalog_version(self, owner: CartOwner) -> tuple[dict[int, int] | None, None]:
+        return self.lines(owner), None  # the version lives elsewhere; reading it is free
+
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
     ) -> AddResult | None:

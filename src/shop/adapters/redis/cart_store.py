@@ -15,6 +15,7 @@ from typing import Any
 
 from redis import Redis
 
+from shop.adapters.redis.catalog_version import VERSION_KEY
 from shop.adapters.redis.client import redis_down_is_unavailable
 from shop.domain.cart.cart import CartOwner, MergedLine
 from shop.services.cart.ports import AddResult, MergeResult
@@ -117,13 +118,27 @@ def _lines(flat: Sequence[Any]) -> dict[int, int]:
     return {int(field): int(value) for field, value in pairs if _text(field) != MARKER}
 
 
+def _hash_lines(raw: Mapping[Any, Any], owner: CartOwner) -> dict[int, int] | None:
+    """An HGETALL reply as lines; None for a guest cart that does not exist."""
+    if not raw:
+        return None if owner.is_guest else {}
+    return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
+
+
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class RedisCartStore:
-    def __init__(self, client: Redis, ttl_seconds: int, prefix: str = "shop:cart:") -> None:
+    def __init__(
+        self,
+        client: Redis,
+        ttl_seconds: int,
+        prefix: str = "shop:cart:",
+        catalog_version_key: str = VERSION_KEY,
+    ) -> None:
         self._redis = client
+        self._catalog_version_key = catalog_version_key
         self._ttl = ttl_seconds
         self._prefix = prefix
         self._add = client.register_script(_ADD)
@@ -140,10 +155,18 @@ class RedisCartStore:
 
     @redis_down_is_unavailable()
     def lines(self, owner: CartOwner) -> dict[int, int] | None:
-        raw = self._redis.hgetall(self.key(owner))
-        if not raw:
-            return None if owner.is_guest else {}
-        return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
+        return _hash_lines(self._redis.hgetall(self.key(owner)), owner)
+
+    @redis_down_is_unavailable()
+    def lines_and_catalog_version(
+        self, owner: CartOwner
+    ) -> tuple[dict[int, int] | None, str | None]:
+        """HGETALL and the version's GET in one pipeline: a cart read is one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hgetall(self.key(owner))
+        pipe.get(self._catalog_version_key)
+        raw, version = pipe.execute()
+        return _hash_lines(raw, owner), None if version is None else str(version)
 
     @redis_down_is_unavailable()
     def add(

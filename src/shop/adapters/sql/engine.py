@@ -92,6 +92,12 @@ def _failing_as_unavailable(engine: Engine) -> Engine:
     return engine
 
 
+def autocommit(engine: Engine) -> Engine:
+    """`engine` (sharing its pool) running each statement on its own, outside a transaction:
+    for read-only paths, where BEGIN and ROLLBACK would double the round trips of a read."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
 def connect(engine: Engine) -> Iterator[Connection]:
     """`engine.connect()`, with a pool that has no connection to give within its timeout

@@ -9,6 +9,10 @@ import flask_smorest
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
+from shop.entrypoints.api.pagination import (
+    WINDOWED_PAGINATION_HEADER,
+    windowed_pagination_metadata,
+)
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web.arguments import ShopArgumentsParser
 from shop.entrypoints.web.problems import PROBLEM_JSON
@@ -32,11 +36,18 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = ShopArgumentsParser()
     PAGINATION_ARGUMENTS_PARSER = ShopArgumentsParser()
 
+    @staticmethod
+    def _make_pagination_metadata(page: int, page_size: int, item_count: int) -> dict[str, Any]:
+        return windowed_pagination_metadata(page, page_size, item_count)
+
 
 class ShopApi(Api):  # type: ignore[misc]
     """flask-smorest's Api, documenting errors as problem+json (rendered by shop.problems)."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_pagination_header(self) -> None:
+        self.spec.components.header("PAGINATION", WINDOWED_PAGINATION_HEADER, lazy=True)
 
     def _register_error_handlers(self) -> None:
         """Errors are handled by `shop.entrypoints.web.problems`, registered by the app factory."""

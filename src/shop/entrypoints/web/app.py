@@ -26,6 +26,7 @@ from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
 from shop.entrypoints.web.cors import init_cors
+from shop.entrypoints.web.json_provider import use_orjson
 from shop.entrypoints.web.metrics import BacklogCollector, record_payment
 from shop.entrypoints.web.problems import register_error_handlers
 from shop.entrypoints.web.request_log import init_request_log
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     settings.validate_payments()
     app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
     app.url_map.converters["int"] = IdConverter
+    use_orjson(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,

@@ -30,10 +30,12 @@ T = TypeVar("T")
 
 def view_cart(deps: CartDependencies, owner: CartOwner) -> CartView:
     """The owner's cart at live prices (empty, without a token, for a guest with no cart)."""
-    lines = deps.store.lines(owner) if owner.has_cart_name else None
+    if not owner.has_cart_name:
+        return empty_view(deps.rules)
+    lines, catalog_version = deps.store.lines_and_catalog_version(owner)
     if lines is None:
         return empty_view(deps.rules)
-    return priced_view(deps, deps.shown_variants, owner, lines)
+    return priced_view(deps, deps.shown_variants.at_version(catalog_version), owner, lines)
 
 
 def add_item(deps: CartDependencies, owner: CartOwner, variant_id: int, quantity: int) -> CartView:

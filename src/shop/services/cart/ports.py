@@ -45,6 +45,13 @@ class CartStore(Protocol):
         """The cart's lines; None for a guest cart that does not exist, {} for an empty one."""
         ...
 
+    def lines_and_catalog_version(
+        self, owner: CartOwner
+    ) -> tuple[dict[int, int] | None, str | None]:
+        """`lines(owner)` and the catalog version read with them in the same round trip, or
+        None for the version when this store cannot read it (or it is not set yet)."""
+        ...
+
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
     ) -> AddResult | None:
@@ -85,6 +92,15 @@ class VariantLookup(Protocol):
         ...
 
 
+class ShownVariantLookup(VariantLookup, Protocol):
+    """A lookup whose answers depend on the catalog version (a version-keyed copy)."""
+
+    def at_version(self, catalog_version: str | None) -> VariantLookup:
+        """This lookup, given the catalog version the caller already read (None: it reads
+        the version itself)."""
+        ...
+
+
 @dataclass(frozen=True)
 class CartRules:
     max_line_quantity: int
@@ -101,5 +117,5 @@ class CartDependencies:
 
     store: CartStore
     live_variants: VariantLookup
-    shown_variants: VariantLookup
+    shown_variants: ShownVariantLookup
     rules: CartRules

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from shop.domain.errors import NotFound
 from shop.services.catalog.ports import CatalogQueries, ProductSearch
-from shop.services.common import Page, Row
+from shop.services.common import Page, Row, check_window
 
 
 def list_products(
     queries: CatalogQueries, search: ProductSearch, page: int, page_size: int
 ) -> Page:
-    """A page of product summaries and the total number that match."""
+    """A page of product summaries and the number that match (up to MAX_WINDOW + 1).
+    Raises ValidationFailed for a page beyond the first 10,000 matches."""
+    check_window(page, page_size)
     return queries.products(search, page, page_size)
 
 
@@ -33,8 +35,12 @@ def get_variant(queries: CatalogQueries, variant_id: int, include_inactive: bool
 
 
 def list_categories(queries: CatalogQueries, page: int, page_size: int) -> Page:
+    """A page of categories; ValidationFailed beyond the first 10,000."""
+    check_window(page, page_size)
     return queries.categories(page, page_size)
 
 
 def list_attributes(queries: CatalogQueries, page: int, page_size: int) -> Page:
+    """A page of attributes with their values; ValidationFailed beyond the first 10,000."""
+    check_window(page, page_size)
     return queries.attributes(page, page_size)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam
 
 from shop.adapters.sql import tables
-from shop.adapters.sql.engine import connect
+from shop.adapters.sql.engine import autocommit, connect
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.limits import MAX_INTEGER
@@ -27,7 +27,7 @@ SNAPSHOTS = (
 
 class SqlVariantLookup:
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self._engine = autocommit(engine)  # read-only: one round trip, no BEGIN/ROLLBACK
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
         ids = valid_ids(variant_ids)

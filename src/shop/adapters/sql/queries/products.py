@@ -26,6 +26,7 @@ from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.reads import (
     SqlReads,
+    capped_count,
     category_of,
     offset,
     products_with_category,
@@ -60,7 +61,7 @@ def like_pattern(text: str) -> str:
 class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
         conditions = list(self._conditions(search))
-        count = select(func.count()).select_from(p).where(*conditions)
+        count = capped_count(p, *conditions)
         with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):
@@ -98,7 +99,7 @@ class ProductLists(SqlReads):
             p.c.image_url,
             p.c.is_active,
             p.c.price_from,
-            _stock_flag().label("in_stock"),
+            _stock_flag(),
             *rating_columns(),
         ).where(*conditions)
         return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
@@ -122,27 +123,24 @@ class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy):
     """The CatalogQueries port on SQLAlchemy Core."""
 
 
+# Built once, at import: an alias sets up its column collection each time it is made, which
+# cost more Python per list request than the rest of the query's construction.
+_stocked = v.alias("stocked")
+_IN_STOCK = (_stocked.c.product_id == p.c.id, _stocked.c.is_active == true(), _stocked.c.stock > 0)
+_HAS_STOCK = exists().where(*_IN_STOCK)
+# 1 when the product has an active variant in stock, else NULL, for a select list. Not EXISTS:
+# PostgreSQL turns an EXISTS in a select list into a hash of every variant (a scan of the
+# whole table) even for a page of 20; a LIMIT 1 subquery is looked up per row through the
+# variants' product_id index.
+_STOCK_FLAG = select(literal(1)).where(*_IN_STOCK).limit(1).scalar_subquery().label("in_stock")
+
+
 def _has_stock() -> ColumnElement[bool]:
-    stocked = v.alias("stocked")
-    return exists().where(
-        stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0
-    )
+    return _HAS_STOCK
 
 
 def _stock_flag() -> Any:
-    """1 when the product has an active variant in stock, else NULL, for a select list.
-
-    Not EXISTS: PostgreSQL turns an EXISTS in a select list into a hash of every variant
-    (a scan of the whole table) even for a page of 20; a LIMIT 1 subquery is looked up
-    per row through the variants' product_id index.
-    """
-    stocked = v.alias("stocked")
-    return (
-        select(literal(1))
-        .where(stocked.c.product_id == p.c.id, stocked.c.is_active == true(), stocked.c.stock > 0)
-        .limit(1)
-        .scalar_subquery()
-    )
+    return _STOCK_FLAG
 
 
 def _text_match(q: str, include_inactive: bool) -> ColumnElement[bool]:

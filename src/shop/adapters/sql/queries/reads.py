@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, select
 
 from shop.adapters.sql import tables
+from shop.adapters.sql.engine import autocommit
 from shop.domain.reviews.rating import RatingSummary, rating_summary
-from shop.services.common import Row
+from shop.services.common import MAX_WINDOW, Row
 
 p = tables.products
 c = tables.categories
@@ -16,6 +17,14 @@ c = tables.categories
 
 def offset(page: int, page_size: int) -> int:
     return (page - 1) * page_size
+
+
+def capped_count(table: FromClause, *conditions: ColumnElement[bool]) -> Select[Any]:
+    """How many rows of `table` match, counted no further than MAX_WINDOW + 1: a LIMIT
+    subquery stops the scan there, so a broad filter on a large catalog costs no more than
+    a narrow one."""
+    matching = select(1).select_from(table).where(*conditions).limit(MAX_WINDOW + 1)
+    return select(func.count()).select_from(matching.subquery())
 
 
 def products_with_category(*columns: Any) -> Select[Any]:
@@ -43,6 +52,8 @@ def category_of(row: Any) -> Row:
 
 
 class SqlReads:
+    """Read-only: every statement runs in autocommit, one round trip each."""
+
     def __init__(self, engine: Engine, currency: str) -> None:
-        self.engine = engine
+        self.engine = autocommit(engine)
         self.currency = currency

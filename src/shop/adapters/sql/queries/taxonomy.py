@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
-from shop.adapters.sql.queries.reads import SqlReads, offset
+from shop.adapters.sql.queries.reads import SqlReads, capped_count, offset
 from shop.services.common import Page, Row
 
 c = tables.categories
@@ -23,7 +23,7 @@ class Taxonomy(SqlReads):
             .offset(offset(page, page_size))
         )
         with connect(self.engine) as connection:
-            total = int(connection.scalar(select(func.count()).select_from(c)) or 0)
+            total = int(connection.scalar(capped_count(c)) or 0)
             if total <= offset(page, page_size):
                 return [], total
             return [dict(row) for row in connection.execute(query).mappings()], total
@@ -36,7 +36,7 @@ class Taxonomy(SqlReads):
             .offset(offset(page, page_size))
         )
         with connect(self.engine) as connection:
-            total = int(connection.scalar(select(func.count()).select_from(a)) or 0)
+            total = int(connection.scalar(capped_count(a)) or 0)
             if total <= offset(page, page_size):
                 return [], total
             attributes: dict[int, Row] = {

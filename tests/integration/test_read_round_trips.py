@@ -1,0 +1,83 @@
+"""Reads cost one round trip per statement, as PostgreSQL receives them: the read-only paths
+run in autocommit, so no BEGIN and no ROLLBACK travel around the statements that answer."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from shop.adapters.sql.demo_seed import seed_demo
+from tests.integration.apps import AppFactory
+from tests.integration.factories import make_variant
+from tests.integration.server_statements import received
+from tests.support.servers import PostgresServer
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SET", "SHOW")
+
+
+@pytest.fixture
+def uncached(make_app: AppFactory) -> Flask:
+    app = make_app("postgres", cache_enabled=False)
+    adapters = app.extensions["shop"]
+    seed_demo(adapters.engine, adapters.catalog.version, 30, 3)
+    return app
+
+
+def _received(app: Flask, server: PostgresServer, url: str, **headers: str) -> list[str]:
+    client = app.test_client()
+    with received(app.extensions["shop"].engine, server) as statements:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.json
+    return statements
+
+
+def _kinds(statements: list[str]) -> list[str]:
+    return [statement.split()[0].upper() for statement in statements]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/v1/products", 2),  # the capped count and the page
+        ("/api/v1/products?sort=price&in_stock=true&page_size=100", 2),
+        ("/api/v1/categories", 2),
+        ("/api/v1/attributes", 3),  # and the attributes' values
+    ],
+)
+def test_an_uncached_list_is_its_statements_and_nothing_else(
+    uncached: Flask, postgres_server: PostgresServer, path: str, expected: int
+) -> None:
+    statements = _received(uncached, postgres_server, path)
+    assert len(statements) == expected, statements
+    assert not set(_kinds(statements)) & set(TRANSACTION_CONTROL), statements
+
+
+def test_a_product_is_two_statements_and_a_variant_one(
+    uncached: Flask, postgres_server: PostgresServer
+) -> None:
+    client = uncached.test_client()
+    product = client.get("/api/v1/products?page_size=1").json[0]
+    detail = _received(uncached, postgres_server, f"/api/v1/products/{product['id']}")
+    assert _kinds(detail) == ["SELECT", "SELECT"], detail
+    variant_id = client.get(f"/api/v1/products/{product['id']}").json["variants"][0]["id"]
+    variant = _received(uncached, postgres_server, f"/api/v1/variants/{variant_id}")
+    assert _kinds(variant) == ["SELECT"], variant
+
+
+def test_a_cart_read_is_one_statement(
+    make_app: AppFactory, postgres_server: PostgresServer
+) -> None:
+    app = make_app("postgres")
+    client = app.test_client()
+    token = None
+    for n in range(5):
+        variant = make_variant(app.extensions["shop"], attributes={"Size": f"S{n}"})
+        response = client.post(
+            "/api/v1/cart/items",
+            json={"variant_id": variant, "quantity": 1},
+            headers={"X-Cart-Token": token} if token else {},
+        )
+        assert response.status_code == 200, response.json
+        token = response.headers["X-Cart-Token"]
+    statements = _received(app, postgres_server, "/api/v1/cart", **{"X-Cart-Token": str(token)})
+    assert _kinds(statements) == ["SELECT"], statements
