@@ -184,6 +184,7 @@ def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(32),
         JWT_SECRET_KEY=secrets.token_urlsafe(32),
         SHOP_ENV="production",
+        SHOP_PAYMENT_PROVIDER="test",
         SHOP_LOG_LEVEL="WARNING",
         SHOP_DATA_DIR=tempfile.gettempdir(),
     )

@@ -92,6 +92,16 @@ class Settings:
     password_resets_per_email: str = "5 per hour"
     password_resets_per_address: str = "30 per hour"
     import_max_bytes: int = 50 * 1024 * 1024  # the largest catalog CSV an import accepts
+    payment_provider: str | None = None  # None: `test`, except in production (refused)
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    order_payment_ttl: int = 3600
+
+    @property
+    def payment_gateway(self) -> str:
+        """The payment provider in use (`test` when unset, outside production)."""
+        return self.payment_provider or "test"
 
     @property
     def embedded(self) -> bool:
@@ -155,6 +165,11 @@ class Settings:
             password_resets_per_address=env.get("SHOP_PASSWORD_RESETS_PER_ADDRESS")
             or cls.password_resets_per_address,
             import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
+            payment_provider=(env.get("SHOP_PAYMENT_PROVIDER") or "").strip().lower() or None,
+            stripe_api_key=env.get("STRIPE_API_KEY") or None,
+            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("STRIPE_API_BASE") or None,
+            order_payment_ttl=_int(env, "SHOP_ORDER_PAYMENT_TTL", 3600),
         )
         limits: dict[str, Any] = {
             f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
@@ -204,6 +219,15 @@ class Settings:
             raise SettingsError("SHOP_PUBLIC_URL must be a URL such as https://shop.example.com")
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
+        _check_payment_provider(self)
+
+    def validate_payments(self) -> None:
+        """What the processes that take or refund money (the API, the worker) check at start:
+        in production the provider must be chosen explicitly."""
+        if self.payment_provider is None and self.env == PRODUCTION:
+            raise SettingsError(
+                "set SHOP_PAYMENT_PROVIDER (stripe, or test to take no real money) in production"
+            )
 
 
 def log_format_from_env(env: Mapping[str, str]) -> str:
@@ -225,6 +249,14 @@ def _check_limit(name: str, value: str) -> None:
 
 
 _ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+def _check_payment_provider(settings: Settings) -> None:
+    provider = settings.payment_provider
+    if provider not in (None, "test", "stripe"):
+        raise SettingsError("SHOP_PAYMENT_PROVIDER must be test or stripe")
+    if provider == "stripe" and not (settings.stripe_api_key and settings.stripe_webhook_secret):
+        raise SettingsError("the stripe provider needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
 
 
 def _check_cors_origins(origins: tuple[str, ...]) -> None:

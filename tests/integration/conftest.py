@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.servers import PostgresServer, RedisServer, start_postgres, start_redis
 from tests.support.smtp_sink import SmtpSink
+from tests.support.stripe_emulator import StripeEmulator
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +82,14 @@ def smtp_sink(smtp_server: SmtpSink) -> Iterator[SmtpSink]:
 
 from tests.integration.imports_support import jobs_run, rq_worker  # noqa: E402,F401
 from tests.integration.mailbox import mailbox  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def stripe_emulator() -> Iterator[StripeEmulator]:
+    """A local Stripe API (localstripe) on a free loopback port, for the whole session."""
+    emulator = StripeEmulator()
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()

@@ -25,6 +25,9 @@ from tests.support.log_capture import audit_external_log
 
 pytestmark = pytest.mark.timeout(180)
 
+# A production worker (the default SHOP_ENV) needs its payment provider chosen explicitly.
+WORKER_ENV = {"SHOP_LOG_FORMAT": "json", "SHOP_PAYMENT_PROVIDER": "test"}
+
 
 def test_an_in_flight_request_completes_after_sigterm(
     migrated_postgres_url: str, redis_url: str
@@ -81,7 +84,7 @@ def test_the_worker_finishes_its_job_on_sigterm_then_exits(redis_url: str) -> No
     job = Queue("default", connection=connection).enqueue("time.sleep", 2)
     worker = subprocess.Popen(
         [sys.executable, "-m", "shop.entrypoints.cli", "worker"],
-        env={**os.environ, "REDIS_URL": redis_url, "SHOP_LOG_FORMAT": "json"},
+        env={**os.environ, **WORKER_ENV, "REDIS_URL": redis_url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -113,7 +116,7 @@ def test_a_failed_job_is_logged_with_its_cause_and_counted(redis_url: str) -> No
     job = Queue("emails", connection=connection).enqueue("builtins.int", "not a number")
     result = subprocess.run(
         [sys.executable, "-m", "shop.entrypoints.cli", "worker", "--burst"],
-        env={**os.environ, "REDIS_URL": redis_url, "SHOP_LOG_FORMAT": "json"},
+        env={**os.environ, **WORKER_ENV, "REDIS_URL": redis_url},
         capture_output=True,
         text=True,
         timeout=60,

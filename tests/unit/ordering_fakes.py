@@ -20,9 +20,11 @@ from shop.domain.audit import AuditEntry
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
+from shop.domain.payments.model import Payment, PaymentEvent, PaymentStatus
 from shop.services.checkout.ports import IdempotencyRecord
 from shop.services.notifications.ports import DeliveryFailed, OutboxEntry, OutboxState
 from shop.services.orders.ports import OrderFilters
+from shop.services.payments.ports import PaymentFilters
 from tests.unit.fakes import FakeAuditTrail
 
 
@@ -47,6 +49,8 @@ class FakeShopState:
     outbox: dict[int, OutboxEntry] = field(default_factory=dict)
     keys: dict[tuple[str, str], IdempotencyRow] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    payments: dict[int, Payment] = field(default_factory=dict)
+    events: set[tuple[str, str]] = field(default_factory=set)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FakeShopState:
@@ -57,6 +61,8 @@ class FakeShopState:
             outbox=dict(self.outbox),
             keys=copy.deepcopy(self.keys, memo),
             audit=list(self.audit),
+            payments=copy.deepcopy(self.payments, memo),
+            events=set(self.events),
         )
         clone.ids = self.ids  # ids are never reused, committed or not
         return clone
@@ -229,6 +235,75 @@ class FakeIdempotency:
         return len(old)
 
 
+class FakePayments:
+    def __init__(self, state: FakeShopState) -> None:
+        self.state = state
+
+    def add(self, payment: Payment) -> int:
+        payment.id = int(next(self.state.ids))
+        self.state.payments[payment.id] = copy.deepcopy(payment)
+        return payment.id
+
+    def get(self, payment_id: int, *, for_update: bool = False) -> Payment | None:
+        found = self.state.payments.get(payment_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def by_reference(self, provider: str, reference: str) -> Payment | None:
+        for payment in self.state.payments.values():
+            if payment.provider == provider and payment.reference == reference:
+                return copy.deepcopy(payment)
+        return None
+
+    def save(self, payment: Payment) -> None:
+        assert payment.id is not None
+        self.state.payments[payment.id] = copy.deepcopy(payment)
+
+    def for_order(self, order_id: int) -> list[Payment]:
+        return [copy.deepcopy(p) for p in self.state.payments.values() if p.order_id == order_id]
+
+    def record_event(self, event: PaymentEvent) -> bool:
+        key = (event.provider, event.event_id)
+        if key in self.state.events:
+            return False
+        self.state.events.add(key)
+        return True
+
+    def find(
+        self, filters: PaymentFilters, page: int, page_size: int
+    ) -> tuple[list[Payment], int]:
+        found = [
+            p
+            for p in self.state.payments.values()
+            if (filters.status is None or p.status == filters.status)
+            and (filters.flagged is None or p.flagged == filters.flagged)
+        ]
+        return found[(page - 1) * page_size : page * page_size], len(found)
+
+    def unpaid_expired(self, now: datetime, limit: int) -> Sequence[int]:
+        charged = {
+            p.order_id for p in self.state.payments.values() if p.status == PaymentStatus.SUCCEEDED
+        }
+        return [
+            o.id
+            for o in self.state.orders.values()
+            if o.id is not None
+            and o.status == OrderStatus.PENDING
+            and o.pay_by is not None
+            and o.pay_by < now
+            and o.id not in charged
+        ][:limit]
+
+    def unrefunded_cancelled(self, limit: int) -> Sequence[int]:
+        return sorted(
+            {
+                p.order_id
+                for p in self.state.payments.values()
+                if p.refundable > 0
+                and self.state.orders[p.order_id].status == OrderStatus.CANCELLED
+            }
+        )[:limit]
+
+
 class FakeUsers:
     def __init__(self, state: FakeShopState) -> None:
         self.state = state
@@ -250,6 +325,7 @@ class FakeOrderingUnitOfWork:
         self.outbox = FakeOutbox(self.state)
         self.idempotency = FakeIdempotency(self.state)
         self.audit = FakeAuditTrail(self.state.audit)
+        self.payments = FakePayments(self.state)
         return self
 
     def flush(self) -> None:
@@ -273,6 +349,8 @@ class FakeOrderingUnitOfWork:
         self.shared.outbox = self.state.outbox
         self.shared.keys = self.state.keys
         self.shared.audit = self.state.audit
+        self.shared.payments = self.state.payments
+        self.shared.events = self.state.events
         self.log.append("commit")
 
 

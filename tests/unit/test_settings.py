@@ -102,3 +102,20 @@ def test_a_malformed_login_failure_limit_is_a_clear_error() -> None:
     settings = Settings.from_env({"SHOP_LOGIN_FAILURES_PER_EMAIL": "lots"})
     with pytest.raises(SettingsError, match="SHOP_LOGIN_FAILURES_PER_EMAIL must be a limit"):
         settings.validate()
+
+
+def test_production_needs_an_explicit_payment_provider() -> None:
+    Settings.from_env({}).validate()  # `shop db upgrade` and the like need no provider
+    with pytest.raises(SettingsError, match="SHOP_PAYMENT_PROVIDER"):
+        Settings.from_env({}).validate_payments()
+    Settings.from_env({"SHOP_PAYMENT_PROVIDER": "test"}).validate_payments()
+    assert Settings.from_env({"SHOP_ENV": "test"}).payment_gateway == "test"
+    with pytest.raises(SettingsError, match="STRIPE_API_KEY"):
+        Settings.from_env({"SHOP_PAYMENT_PROVIDER": "stripe"}).validate()
+    with pytest.raises(SettingsError, match="test or stripe"):
+        Settings.from_env({"SHOP_PAYMENT_PROVIDER": "paypal"}).validate()
+
+
+def test_the_payment_window_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).order_payment_ttl == 3600
+    assert Settings.from_env({"SHOP_ORDER_PAYMENT_TTL": "0"}).order_payment_ttl == 0

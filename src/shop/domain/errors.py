@@ -79,6 +79,13 @@ class TooLarge(DomainError):
     title = "Content too large"
 
 
+class BadRequest(DomainError):
+    """A request that cannot be used: a webhook whose signature does not verify, an invalid link
+    token."""
+
+    title = "Bad request"
+
+
 class InvalidTransition(Conflict):
     title = "Invalid status transition"
 
@@ -89,9 +96,3 @@ class RateLimited(DomainError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
-
-
-class BadRequest(DomainError):
-    """The request names something that cannot be used (an invalid link token)."""
-
-    title = "Bad request"

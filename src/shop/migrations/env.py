@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from shop.adapters.sql import account_tables, order_tables  # noqa: F401  (register their tables)
+from shop.adapters.sql import (  # noqa: F401  (register their tables)
+    account_tables,
+    order_tables,
+    payment_tables,
+)
 from shop.adapters.sql.engine import make_engine
 from shop.adapters.sql.tables import metadata
 

@@ -50,11 +50,50 @@ class RqOutboxDispatcher:
         )
 
     def _spent(self, key: str) -> bool:
+        return _spent(self.queue, key)
+
+
+REFUND_JOB = "shop.entrypoints.worker.jobs.settle_cancelled_order"
+
+
+def refund_job_id(order_id: int) -> str:
+    return f"refund-order-{order_id}"
+
+
+class RqRefundDispatcher:
+    """One settlement job per cancelled order at a time (`refund-order-<id>`), retried with
+    backoff while the provider fails; the refunds' own keys make a rerun harmless."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.queue = Queue(EMAIL_QUEUE, connection=redis)
+
+    def dispatch(self, order_id: int) -> None:
+        key = refund_job_id(order_id)
         try:
-            job = Job.fetch(key, connection=self.queue.connection)
-        except NoSuchJobError:
-            return True
-        if job.get_status(refresh=False) in FINISHED:
-            job.delete()
-            return True
-        return False
+            self._enqueue(order_id, key)
+        except DuplicateJobError:
+            if _spent(self.queue, key):
+                self._enqueue(order_id, key)
+
+    def _enqueue(self, order_id: int, key: str) -> None:
+        self.queue.enqueue(
+            REFUND_JOB,
+            order_id,
+            job_id=key,
+            unique=True,
+            retry=Retry(max=6, interval=[2, 4, 8, 16, 32, 64]),
+            job_timeout=60,
+            result_ttl=0,
+            failure_ttl=24 * 3600,
+        )
+
+
+def _spent(queue: Queue, key: str) -> bool:
+    try:
+        job = Job.fetch(key, connection=queue.connection)
+    except NoSuchJobError:
+        return True
+    if job.get_status(refresh=False) in FINISHED:
+        job.delete()
+        return True
+    return False

@@ -41,11 +41,13 @@ orders = Table(
     Column("token_hash", String(64), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("pay_by", UTCDateTime, nullable=True),  # migration 0009
     CheckConstraint(one_of("status", ORDER_STATUSES), name="status_known"),
 )
 Index("ix_orders_user_id_created_at", orders.c.user_id, orders.c.created_at)
 Index("ix_orders_created_at", orders.c.created_at)
 Index("ix_orders_email", orders.c.email)
+Index("ix_orders_status_pay_by", orders.c.status, orders.c.pay_by)
 
 order_lines = Table(
     "order_lines",

@@ -16,6 +16,7 @@ from shop.adapters.sql.engine import is_retryable
 from shop.adapters.sql.idempotency import SqlIdempotencyRepository
 from shop.adapters.sql.orders import SqlOrderRepository
 from shop.adapters.sql.outbox import SqlOutboxRepository
+from shop.adapters.sql.payments import SqlPaymentRepository
 from shop.adapters.sql.stock import SqlStockRepository
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from shop.services.common import TransactionConflict
@@ -30,6 +31,7 @@ class SqlOrderingUnitOfWork(SqlAlchemyUnitOfWork):
         self.orders = SqlOrderRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.idempotency = SqlIdempotencyRepository(self.session)
+        self.payments = SqlPaymentRepository(self.session)
         return self
 
     def __exit__(

@@ -11,8 +11,10 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql.order_tables import order_lines, orders
+from shop.adapters.sql.payments import payments_of
 from shop.domain.orders.model import Address, Buyer, Order, OrderLine
 from shop.domain.orders.status import OrderStatus
+from shop.domain.payments.model import Payment
 from shop.services.orders.ports import OrderFilters
 
 
@@ -31,6 +33,7 @@ def _order_row(order: Order) -> dict[str, Any]:
         "token_hash": order.token_hash,
         "created_at": order.created_at,
         "updated_at": order.updated_at or order.created_at,
+        "pay_by": order.pay_by,
     }
 
 
@@ -47,7 +50,7 @@ def _line_row(order_id: int, line: OrderLine) -> dict[str, Any]:
     }
 
 
-def _order(row: Any, lines: Sequence[Any]) -> Order:
+def _order(row: Any, lines: Sequence[Any], payments: Sequence[Payment] = ()) -> Order:
     return Order(
         id=row.id,
         buyer=Buyer(
@@ -74,6 +77,8 @@ def _order(row: Any, lines: Sequence[Any]) -> Order:
         created_at=row.created_at,
         updated_at=row.updated_at,
         token_hash=row.token_hash,
+        pay_by=row.pay_by,
+        payments=tuple(payments),
     )
 
 
@@ -96,7 +101,8 @@ class SqlOrderRepository:
         row = self.session.execute(query).first()
         if row is None:
             return None
-        return _order(row, self._lines([order_id]).get(order_id, []))
+        payments = payments_of(self.session, [order_id]).get(order_id, [])
+        return _order(row, self._lines([order_id]).get(order_id, []), payments)
 
     def set_status(
         self, order_id: int, current: OrderStatus, target: OrderStatus, now: datetime
@@ -116,8 +122,11 @@ class SqlOrderRepository:
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-        lines = self._lines([row.id for row in rows])
-        return [_order(row, lines.get(row.id, [])) for row in rows], int(total or 0)
+        ids = [row.id for row in rows]
+        lines = self._lines(ids)
+        payments = payments_of(self.session, ids)
+        found = [_order(row, lines.get(row.id, []), payments.get(row.id, [])) for row in rows]
+        return found, int(total or 0)
 
     def _lines(self, order_ids: Sequence[int]) -> dict[int, list[Any]]:
         if not order_ids:

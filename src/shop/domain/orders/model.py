@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from shop.domain.money import Money, to_amount
 from shop.domain.orders.status import OrderStatus, check_cancel, check_move
+from shop.domain.payments.model import Payment
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Order:
     id: int | None = None
     updated_at: datetime | None = None
     token_hash: str | None = None
+    pay_by: datetime | None = None  # when it is released unless paid (None: never)
+    payments: tuple[Payment, ...] = ()
     history: list[tuple[OrderStatus, OrderStatus]] = field(default_factory=list)
 
     @property

@@ -23,6 +23,7 @@ from shop.entrypoints.api.checkout import views as checkout
 from shop.entrypoints.api.notifications import views as outbox
 from shop.entrypoints.api.orders import views as orders
 from shop.entrypoints.api.orders.schemas import ORDER_TOKEN_HEADER
+from shop.entrypoints.api.payments import views as payments
 from shop.entrypoints.api.reviews import views as reviews
 from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
@@ -30,7 +31,7 @@ from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.converters import IdConverter
 from shop.entrypoints.web.cors import init_cors
 from shop.entrypoints.web.json_provider import use_orjson
-from shop.entrypoints.web.metrics import BacklogCollector
+from shop.entrypoints.web.metrics import BacklogCollector, record_payment
 from shop.entrypoints.web.problems import register_error_handlers
 from shop.entrypoints.web.request_log import init_request_log
 from shop.entrypoints.web.responses import init_responses
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     """Build the app for `settings` (default: from the environment)."""
     settings = (settings or Settings.from_env()).with_secrets()
     settings.validate()
+    settings.validate_payments()
     app = Flask("shop", static_folder=str(STATIC_DIR), static_url_path="/static")
     app.url_map.converters["int"] = IdConverter
     use_orjson(app)
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         health.blp,
         checkout.blp,
         orders.blp,
+        payments.blp,
+        payments.admin_blp,
         outbox.blp,
         metrics_view.blp,
     ):
@@ -107,6 +111,7 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     init_admin_console(app)
 
     ensure_admin_at_start(wired, settings)
+    wired.ordering.observer.target = lambda event: record_payment(event)  # type: ignore[arg-type]
     wired.ordering.start_background_work()
     return app
 

@@ -8,6 +8,7 @@ from shop.bootstrap import Adapters, bootstrap
 from shop.bootstrap_ordering import Ordering
 from shop.services.catalog.imports.run import run_import
 from shop.services.notifications import outbox
+from shop.services.payments import refunds
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,14 @@ def run_catalog_import(import_id: int) -> None:
     run_import(wired().catalog.imports, import_id)
 
 
+def settle_cancelled_order(order_id: int) -> int:
+    """Refund a cancelled order's charges (idempotent; raises to be retried)."""
+    return refunds.settle_cancelled_order(_ordering().payments, order_id)
+
+
 def maintain() -> None:
-    """Sweep the outbox and purge expired idempotency keys; a failure waits for the next run."""
+    """Sweep the outbox, purge expired idempotency keys, release unpaid orders and re-hand
+    lost refunds; a failure waits for the next run."""
     try:
         _ordering().maintain()
     except Exception:  # the database may be down: the worker keeps working the queues

@@ -77,6 +77,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """Work the queues until stopped."""
     if not settings.redis_url:
         raise SettingsError("shop worker needs REDIS_URL (the embedded default runs jobs inline)")
+    settings.validate_payments()  # it makes the refunds
     jobs.configure(settings)
     worker = LoggingWorker(
         list(QUEUES),

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from shop.domain.cart.cart import CartOwner
@@ -40,6 +41,7 @@ class Checkout:
     dispatcher: OutboxDispatcher
     clock: Clock
     currency: str
+    pay_by: timedelta | None = None  # how long an order may stay unpaid (None: forever)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def _transaction(
         variants = work.stock.lock(sorted(wanted))
         order = build_order(wanted, variants, buyer, checkout.currency, now)
         order.token_hash = hash_token(token) if token is not None else None
+        order.pay_by = now + checkout.pay_by if checkout.pay_by is not None else None
         if not work.stock.take(order.quantities):
             raise TransactionConflict()  # stock moved without a lock (SQLite): look again
         work.orders.add(order)

@@ -28,6 +28,7 @@ def order_confirmation(order: Order, sender: str, entry_id: int) -> EmailMessage
         f"{line.quantity} x {line.product_name} ({line.sku}) {line.line_total} {order.currency}"
         for line in order.lines
     ]
+    deadline = payment_deadline(order)
     message.set_content(
         "\n".join(
             [
@@ -38,6 +39,7 @@ def order_confirmation(order: Order, sender: str, entry_id: int) -> EmailMessage
                 *rows,
                 "",
                 f"Total: {order.total} {order.currency}",
+                *(["", deadline] if deadline else []),
             ]
         )
         + "\n"
@@ -46,7 +48,26 @@ def order_confirmation(order: Order, sender: str, entry_id: int) -> EmailMessage
     message.add_alternative(
         f"<html><body><p>Hello {escape(order.buyer.full_name)},</p>"
         f"<p>thank you for your order #{order.id}.</p><ul>{items}</ul>"
-        f"<p><strong>Total: {order.total} {escape(order.currency)}</strong></p></body></html>",
+        f"<p><strong>Total: {order.total} {escape(order.currency)}</strong></p>"
+        + (f"<p>{escape(deadline)}</p>" if deadline else "")
+        + "</body></html>",
         subtype="html",
     )
     return message
+
+
+def payment_deadline(order: Order) -> str | None:
+    """How long the customer has to pay before the order is released (None: no limit)."""
+    if order.pay_by is None:
+        return None
+    minutes = max(1, round((order.pay_by - order.created_at).total_seconds() / 60))
+    window = (
+        f"{minutes // 60} hours"
+        if minutes % 60 == 0 and minutes >= 120
+        else ("1 hour" if minutes == 60 else f"{minutes} minutes")
+    )
+    at = order.pay_by.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"Please pay within {window} (by {at}); an unpaid order is then cancelled "
+        "and its items released."
+    )

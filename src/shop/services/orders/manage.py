@@ -21,6 +21,9 @@ class Viewer:
     is_admin: bool = False
     order_token: str | None = None
 
+    def may_see(self, order: Order) -> bool:
+        return may_see(self, order)
+
 
 def may_see(viewer: Viewer, order: Order) -> bool:
     if viewer.is_admin:

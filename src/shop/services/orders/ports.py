@@ -25,6 +25,12 @@ class OrderFilters:
     created_before: datetime | None = None
 
 
+class OrderViewer(Protocol):
+    """Who asks about an order, and whether they may see it (owner, admin, token holder)."""
+
+    def may_see(self, order: Order) -> bool: ...
+
+
 class OrderRepository(Protocol):
     def add(self, order: Order) -> int:
         """Write the order and its lines; sets and returns its id."""

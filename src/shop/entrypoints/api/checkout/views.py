@@ -9,7 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shop.domain.cart.cart import CartOwner
-from shop.domain.errors import ValidationFailed
+from shop.domain.errors import Conflict, ValidationFailed
+from shop.domain.orders.checkout import OutOfStock
 from shop.domain.orders.model import Address
 from shop.entrypoints.api import BEARER
 from shop.entrypoints.api.checkout.schemas import (
@@ -23,6 +24,7 @@ from shop.entrypoints.api.orders.schemas import present_json
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.metrics import record_checkout
 from shop.entrypoints.web.problems import PROBLEM_JSON
 from shop.services.accounts import address_book
 from shop.services.checkout import idempotency
@@ -117,7 +119,18 @@ class CheckoutResource(MethodView):
         owner = _owner(headers)
         key = _key(headers, owner, body)
         contact = _contact(owner, body)
-        placed = place_order(adapters().ordering.checkout, owner, contact, present_json, key)
+        try:
+            placed = place_order(adapters().ordering.checkout, owner, contact, present_json, key)
+        except OutOfStock:
+            record_checkout("out_of_stock")
+            raise
+        except Conflict:
+            record_checkout("conflict")
+            raise
+        except Exception:
+            record_checkout("failed")
+            raise
+        record_checkout("idempotent_replay" if placed.replayed else "placed")
         response = jsonify(dict(placed.body))
         response.status_code = placed.status_code
         if placed.replayed:

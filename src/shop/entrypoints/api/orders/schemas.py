@@ -10,11 +10,18 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shop.domain.money import to_amount
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
+from shop.domain.payments.model import (
+    OrderPaymentStatus,
+    PaymentStatus,
+    order_payment_status,
+    refunded_amount,
+)
 from shop.entrypoints.api.schemas import StrictSchema
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "1299.00"}
 STATUSES = [str(s) for s in OrderStatus]
 ORDER_TOKEN_HEADER = "X-Order-Token"
+PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 
 
 def no_control_characters(value: str) -> None:
@@ -59,6 +66,14 @@ class OrderLineSchema(Schema):
     line_total = fields.String(metadata=MONEY)
 
 
+class OrderPaymentSchema(Schema):
+    id = fields.Integer()
+    provider = fields.String(metadata={"example": "stripe"})
+    status = fields.String(validate=validate.OneOf([str(s) for s in PaymentStatus]))
+    amount = fields.String(metadata=MONEY)
+    created_at = fields.DateTime()
+
+
 class OrderSchema(Schema):
     id = fields.Integer()
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -70,6 +85,14 @@ class OrderSchema(Schema):
     subtotal = fields.String(metadata=MONEY)
     total = fields.String(metadata={**MONEY, "description": "Equals subtotal in v1."})
     currency = fields.String(metadata={"example": "USD"})
+    payment_status = fields.String(validate=validate.OneOf([str(s) for s in OrderPaymentStatus]))
+    payments = fields.List(fields.Nested(OrderPaymentSchema))
+    refunded_amount = fields.String(metadata=MONEY)
+    pay_by = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When the order is cancelled and restocked unless paid; "
+                  "null once paid, cancelled, or when unpaid orders are kept."},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -119,6 +142,21 @@ def present(order: Order) -> dict[str, Any]:
         "subtotal": str(to_amount(order.subtotal)),
         "total": str(to_amount(order.total)),
         "currency": order.currency,
+        "payment_status": str(
+            order_payment_status(order.payments, order_paid=order.status in PAID_STATUSES)
+        ),
+        "payments": [
+            {
+                "id": p.id,
+                "provider": p.provider,
+                "status": str(p.status),
+                "amount": str(to_amount(p.amount)),
+                "created_at": p.created_at,
+            }
+            for p in order.payments
+        ],
+        "refunded_amount": str(to_amount(refunded_amount(order.payments))),
+        "pay_by": order.pay_by if order.status == OrderStatus.PENDING else None,
         "created_at": order.created_at,
         "updated_at": order.updated_at or order.created_at,
     }

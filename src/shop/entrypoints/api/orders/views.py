@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from shop.domain.errors import Forbidden, Unauthorized
+from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE
 from shop.entrypoints.api.orders.schemas import (
@@ -30,7 +31,7 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Or
 BEARER_OR_ORDER_TOKEN = [*BEARER, {"orderToken": []}]
 
 
-def _viewer(order_token: str | None = None) -> Viewer:
+def viewer(order_token: str | None = None) -> Viewer:
     verify_jwt_in_request(optional=True)
     claims = get_jwt()
     if not claims and not order_token:
@@ -71,17 +72,17 @@ class Orders(MethodView):
     def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Orders, newest first: a customer's own; every order for an admin (who may also
         filter by `email`)."""
-        viewer = _viewer()
+        who = viewer()
         status = query.get("status")
         filters = OrderFilters(
             status=OrderStatus(status) if status else None,
-            email=query.get("email") if viewer.is_admin else None,
+            email=query.get("email") if who.is_admin else None,
             created_after=query.get("created_after"),
             created_before=query.get("created_before"),
         )
         orders, pagination_parameters.item_count = manage.list_orders(
             adapters().ordering.uow,
-            viewer,
+            who,
             filters,
             pagination_parameters.page,
             pagination_parameters.page_size,
@@ -98,8 +99,8 @@ class OrderItem(MethodView):
     def get(self, headers: dict[str, Any], order_id: int) -> Any:
         """The order, for its owner, an admin, or a guest with its X-Order-Token (404 for
         anybody else)."""
-        viewer = _viewer(headers.get("token"))
-        return present(manage.get_order(adapters().ordering.uow, viewer, order_id))
+        who = viewer(headers.get("token"))
+        return present(manage.get_order(adapters().ordering.uow, who, order_id))
 
     @jwt_required()
     @blp.arguments(StatusChangeSchema)
@@ -116,7 +117,7 @@ class OrderItem(MethodView):
         order = manage.change_status(
             a.ordering.uow, a.clock, order_id, target, actor=auth.api_actor()
         )
-        return present(order)
+        return present(_refunded_if_cancelled(order))
 
 
 @blp.route("/<int:order_id>/cancel")
@@ -129,8 +130,14 @@ class OrderCancel(MethodView):
         """Cancel the order (its owner while pending; an admin while pending or paid); the
         units go back to stock in the same transaction, once."""
         a = adapters()
-        viewer = _viewer()
-        by_admin = auth.api_actor() if viewer.is_admin else None
-        return present(
-            manage.cancel_order(a.ordering.uow, a.clock, viewer, order_id, actor=by_admin)
-        )
+        who = viewer()
+        by_admin = auth.api_actor() if who.is_admin else None
+        cancelled = manage.cancel_order(a.ordering.uow, a.clock, who, order_id, actor=by_admin)
+        return present(_refunded_if_cancelled(cancelled))
+
+
+def _refunded_if_cancelled(order: Order) -> Order:
+    """A cancelled order's charges are refunded by a job (nothing to do for an unpaid one)."""
+    if order.status == OrderStatus.CANCELLED and order.id is not None and order.payments:
+        adapters().ordering.payments.refunds.dispatch(order.id)
+    return order
