@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Protocol
 
 from redis import Redis
 from sqlalchemy import Engine
@@ -51,74 +50,28 @@ from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
 from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_accounts import AccountsBundle, build_accounts
+from shop.bootstrap_bundles import (
+    CatalogBundle,
+    OperationsBundle,
+    RateLimitStorage,
+    ResponseCache,
+    ReviewsBundle,
+)
 from shop.bootstrap_ordering import Ordering, build_ordering
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
-from shop.services.catalog.exports import CatalogExport
 from shop.services.catalog.imports.run import ImportDependencies, run_import
 from shop.services.catalog.ports import (
-    CatalogOverview,
-    CatalogQueries,
-    CatalogUnitOfWorkFactory,
     CatalogVersion,
 )
 from shop.services.common import Clock, ServiceUnavailable
-from shop.services.operations.ports import JobQueueStats, OutboxStats
 from shop.services.orders.ports import OrderFigureQueries
-from shop.services.reviews.ports import (
-    PurchaseRecords,
-    ReviewQueries,
-    ReviewsUnitOfWorkFactory,
-)
 from shop.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Probe = Callable[[], None]
-
-
-class ResponseCache(Protocol):
-    """Where cached catalog responses are kept. Raises ServiceUnavailable when it fails."""
-
-    def get(self, key: str) -> Any: ...
-
-    def set(self, key: str, value: Any) -> None: ...
-
-
-@dataclass(frozen=True)
-class CatalogBundle:
-    uow: CatalogUnitOfWorkFactory
-    version: CatalogVersion
-    queries: CatalogQueries
-    responses: ResponseCache | None  # None: catalog responses are not cached
-    overview: CatalogOverview
-    export: CatalogExport
-    imports: ImportDependencies
-
-
-@dataclass(frozen=True)
-class ReviewsBundle:
-    uow: ReviewsUnitOfWorkFactory
-    version: CatalogVersion  # a review changes its product's rating: a catalog change
-    queries: ReviewQueries
-    purchases: PurchaseRecords
-
-
-@dataclass(frozen=True)
-class OperationsBundle:
-    """What /metrics reads at scrape time: the job queues (RQ) and the outbox backlog."""
-
-    queues: JobQueueStats
-    outbox: OutboxStats
-
-
-@dataclass(frozen=True)
-class RateLimitStorage:
-    """Where flask-limiter keeps its counters (it builds its storage from a URI)."""
-
-    uri: str
-    options: dict[str, float | str | bool] = field(default_factory=dict)
 
 
 @dataclass

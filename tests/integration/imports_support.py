@@ -86,7 +86,12 @@ def rq_worker(
     """`shop worker` on the session's PostgreSQL and Redis, stopped after the test with every
     process it started (RQ's scheduler runs in a child); its output goes to a file, so a full
     pipe never stalls it."""
-    env = {**os.environ, "DATABASE_URL": migrated_postgres_url, "REDIS_URL": redis_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": migrated_postgres_url,
+        "REDIS_URL": redis_url,
+        "SHOP_PAYMENT_PROVIDER": "test",
+    }
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         worker = subprocess.Popen(

@@ -17,7 +17,13 @@ from tests.support.log_capture import audit_external_log
 
 class WorkerProcess:
     def __init__(self, env: Mapping[str, str], workdir: Path) -> None:
-        self.env = {**os.environ, **TEST_SECRETS, "SHOP_DATA_DIR": str(workdir), **env}
+        self.env = {
+            "SHOP_PAYMENT_PROVIDER": "test",  # explicit in production; tests take no money
+            **os.environ,
+            **TEST_SECRETS,
+            "SHOP_DATA_DIR": str(workdir),
+            **env,
+        }
         self.log_path = workdir / "worker.log"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from shop.adapters.sql import (  # noqa: F401  (register their tables)
     account_tables,
+    import_tables,
     order_tables,
     payment_tables,
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, text, update
 
-from shop.adapters.sql import tables
+from shop.adapters.sql import import_tables, tables
 from shop.adapters.sql.engine import connect
 from shop.domain.audit import Actor, Source
 from shop.domain.catalog.csv_rows import RowError
@@ -20,7 +20,7 @@ from shop.services.catalog.imports.ports import (
     ImportState,
 )
 
-t = tables.catalog_imports
+t = import_tables.catalog_imports
 CATALOG_TABLES = (
     tables.categories,
     tables.attributes,

@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -223,23 +222,6 @@ Index("ix_audit_log_entity", audit_log.c.entity, audit_log.c.entity_id, audit_lo
 Index("ix_audit_log_actor", audit_log.c.actor_id, audit_log.c.id)
 Index("ix_audit_log_at", audit_log.c.at)
 
-# Catalog CSV imports: the file (so that any worker can read it), its hash, and the report.
-catalog_imports = Table(
-    "catalog_imports",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("state", String(16), nullable=False),
-    Column("mode", String(16), nullable=False),
-    Column("file_sha256", String(64), nullable=False),
-    Column("content", LargeBinary, nullable=False),
-    Column("actor_id", Integer, nullable=True),
-    Column("actor_email", String(254), nullable=False, server_default=""),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("finished_at", UTCDateTime, nullable=True),
-    Column("rows_total", Integer, nullable=False, server_default="0"),
-    Column("report", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
-    Column("failure", String(500), nullable=True),
-)
 reviews = Table(
     "reviews",
     metadata,

@@ -10,7 +10,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop.bootstrap import Adapters, RateLimitStorage, bootstrap, ensure_admin_at_start
+from shop.bootstrap import Adapters, bootstrap, ensure_admin_at_start
+from shop.bootstrap_bundles import RateLimitStorage
 from shop.entrypoints.admin_console import init_admin_console
 from shop.entrypoints.api import ShopApi, health
 from shop.entrypoints.api.accounts import admin as accounts_admin

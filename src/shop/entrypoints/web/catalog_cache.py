@@ -25,7 +25,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, make_response, request
 
-from shop.bootstrap import ResponseCache
+from shop.bootstrap_bundles import ResponseCache
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.cache_key import CanonicalQuery
 from shop.entrypoints.web.context import adapters
