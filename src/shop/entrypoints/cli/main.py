@@ -9,10 +9,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from redis.exceptions import RedisError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from shop.adapters.driver_errors import DATABASE_ERRORS, REDIS_ERRORS, database_location
 from shop.adapters.sql import demo_seed, migrations
 from shop.bootstrap import Adapters, bootstrap
 from shop.domain.errors import DomainError
@@ -21,7 +19,7 @@ from shop.entrypoints.web.logging import configure_logging
 from shop.entrypoints.worker.main import run_worker
 from shop.services.accounts.registration import ensure_admin
 from shop.services.common import ServiceUnavailable
-from shop.settings import DEVELOPMENT, Settings, SettingsError, normalise_database_url
+from shop.settings import DEVELOPMENT, Settings, SettingsError
 
 
 def _settings(*, with_secrets: bool = False) -> Settings:
@@ -52,9 +50,9 @@ class ShopGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (SQLAlchemyError, ImportError) as exc:
+        except DATABASE_ERRORS as exc:
             raise click.ClickException(_database_problem(exc)) from None
-        except RedisError as exc:
+        except REDIS_ERRORS as exc:
             raise click.ClickException(f"Redis cannot be used: {_first_line(exc)}") from None
         except ServiceUnavailable as exc:  # the adapters' word for a driver's connection error
             cause = exc.__cause__ or exc
@@ -69,11 +67,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _database_problem(exc: BaseException) -> str:
-    raw = os.environ.get("DATABASE_URL", "")
-    try:
-        where = make_url(normalise_database_url(raw)).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        where = "DATABASE_URL" if raw else "the database"
+    where = database_location(os.environ.get("DATABASE_URL", ""))
     return f"cannot use the database at {where}: {_first_line(exc)}"
 
 
