@@ -13,6 +13,7 @@ from shop.domain.audit import Actor
 from shop.domain.catalog.products import Product
 from shop.domain.catalog.taxonomy import Category
 from shop.services.catalog.exports import CatalogExport, ExportFilter, ExportRow
+from shop.services.catalog.imports.files import UploadedFile
 from shop.services.catalog.imports.ports import (
     ImportJobs,
     ImportMode,
@@ -65,19 +66,22 @@ class FakeImportRecords:
         self.rows: dict[int, ImportRecord] = {}
         self.files: dict[int, bytes] = {}
 
-    def add(self, mode: ImportMode, content: bytes, sha256: str, actor: Actor, at: datetime) -> int:
+    def add(self, mode: ImportMode, file: UploadedFile, actor: Actor, at: datetime) -> int:
+        chunks = list(file.chunks())
         import_id = next(_import_ids)
         self.rows[import_id] = ImportRecord(
-            import_id, ImportState.QUEUED, mode, sha256, actor, at, ImportResult()
+            import_id, ImportState.QUEUED, mode, file.sha256, actor, at, ImportResult()
         )
-        self.files[import_id] = content
+        self.files[import_id] = b"".join(chunks)
         return import_id
 
     def get(self, import_id: int) -> ImportRecord | None:
         return self.rows.get(import_id)
 
-    def content(self, import_id: int) -> bytes | None:
-        return self.files.get(import_id)
+    def chunks(self, import_id: int) -> Iterator[bytes]:
+        """The file in chunks of 7 bytes: records and characters cross chunk boundaries."""
+        content = self.files.get(import_id, b"")
+        return (content[i : i + 7] for i in range(0, len(content), 7))
 
     def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
         record = self.rows[import_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from shop.domain.audit import Actor, Source
 from shop.services.catalog.imports.ports import ImportMode, ImportState
 from shop.services.catalog.imports.requests import apply_import, import_report, start_import
@@ -13,7 +15,7 @@ FILE = b"product_slug,product_name,category_slug,sku,price,stock\nmug,Mug,kitche
 
 def test_an_apply_whose_stored_file_changed_fails_and_changes_nothing() -> None:
     deps = import_dependencies()
-    record = start_import(deps, FILE, ImportMode.DRY_RUN, ADMIN)
+    record = start_import(deps, io.BytesIO(FILE), ImportMode.DRY_RUN, ADMIN)
     assert isinstance(deps.records, FakeImportRecords)
     deps.records.files[record.id] = FILE.replace(b"4.00", b"0.01")
     apply_import(deps, record.id)

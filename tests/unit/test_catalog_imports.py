@@ -3,6 +3,7 @@ stock moves through the ledger, and an exported catalog re-imports as all unchan
 
 from __future__ import annotations
 
+import io
 import string
 
 import pytest
@@ -29,7 +30,7 @@ GOOD = HEADER + (
 
 
 def imported(deps: ImportDependencies, text: str, mode: ImportMode = ImportMode.DRY_RUN) -> Row:
-    record = start_import(deps, text.encode(), mode, ADMIN)
+    record = start_import(deps, io.BytesIO(text.encode()), mode, ADMIN)
     return import_report(deps, record.id)
 
 
@@ -83,13 +84,13 @@ def test_apply_refuses_another_file_than_the_one_checked() -> None:
     deps = import_dependencies()
     report = imported(deps, GOOD)
     with pytest.raises(Conflict):
-        apply_import(deps, report["id"], (GOOD + "x,X,y,,,,,\n").encode())
+        apply_import(deps, report["id"], io.BytesIO((GOOD + "x,X,y,,,,,\n").encode()))
 
 
 def test_a_file_over_the_limit_is_refused() -> None:
     deps = import_dependencies()
     with pytest.raises(TooLarge):
-        start_import(deps, b"x" * (deps.max_bytes + 1), ImportMode.DRY_RUN, ADMIN)
+        start_import(deps, io.BytesIO(b"x" * (deps.max_bytes + 1)), ImportMode.DRY_RUN, ADMIN)
 
 
 def test_a_missing_required_column_fails_with_one_error() -> None:

@@ -1,9 +1,9 @@
-"""The catalog CSV imports' table: the file (so that any worker can read it), its hash, and
-the report."""
+"""The catalog CSV imports' tables: each import with its file's hash and its report, and the
+file itself in chunks (so that any worker can read it, and no process holds it whole)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, LargeBinary, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Table
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shop.adapters.sql.tables import UTCDateTime, metadata
@@ -15,7 +15,6 @@ catalog_imports = Table(
     Column("state", String(16), nullable=False),
     Column("mode", String(16), nullable=False),
     Column("file_sha256", String(64), nullable=False),
-    Column("content", LargeBinary, nullable=False),
     Column("actor_id", Integer, nullable=True),
     Column("actor_email", String(254), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
@@ -23,4 +22,17 @@ catalog_imports = Table(
     Column("rows_total", Integer, nullable=False, server_default="0"),
     Column("report", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
     Column("failure", String(500), nullable=True),
+)
+
+catalog_import_chunks = Table(
+    "catalog_import_chunks",
+    metadata,
+    Column(
+        "import_id",
+        Integer,
+        ForeignKey("catalog_imports.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )

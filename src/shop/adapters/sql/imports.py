@@ -3,7 +3,8 @@ own, apart from the long transaction that imports the rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from shop.adapters.sql import import_tables, tables
 from shop.adapters.sql.engine import connect
 from shop.domain.audit import Actor, Source
 from shop.domain.catalog.csv_rows import RowError
+from shop.services.catalog.imports.files import UploadedFile
 from shop.services.catalog.imports.ports import (
     ImportMode,
     ImportRecord,
@@ -21,6 +23,7 @@ from shop.services.catalog.imports.ports import (
 )
 
 t = import_tables.catalog_imports
+chunks_table = import_tables.catalog_import_chunks
 CATALOG_TABLES = (
     tables.categories,
     tables.attributes,
@@ -52,24 +55,31 @@ class SqlImportRecords:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, mode: ImportMode, content: bytes, sha256: str, actor: Actor, at: datetime) -> int:
+    def add(self, mode: ImportMode, file: UploadedFile, actor: Actor, at: datetime) -> int:
+        """One transaction: the record, then each chunk as it is read (one in memory at a
+        time), then the hash; a file refused half-way (TooLarge) leaves nothing."""
         statement = insert(t).values(
             state=str(ImportState.QUEUED),
             mode=str(mode),
-            file_sha256=sha256,
-            content=content,
+            file_sha256="",
             actor_id=actor.user_id,
             actor_email=actor.email,
             created_at=at,
             report=_report(ImportResult()),
         )
         with connect(self.engine) as connection, connection.begin():
-            return int(connection.execute(statement.returning(t.c.id)).scalar_one())
+            import_id = int(connection.execute(statement.returning(t.c.id)).scalar_one())
+            for seq, chunk in enumerate(file.chunks()):
+                connection.execute(
+                    insert(chunks_table).values(import_id=import_id, seq=seq, data=chunk)
+                )
+            sealed = update(t).where(t.c.id == import_id).values(file_sha256=file.sha256)
+            connection.execute(sealed)
+        return import_id
 
     def get(self, import_id: int) -> ImportRecord | None:
-        columns = [c for c in t.c if c.name != "content"]
         with connect(self.engine) as connection:
-            row = connection.execute(select(*columns).where(t.c.id == import_id)).first()
+            row = connection.execute(select(t).where(t.c.id == import_id)).first()
         if row is None:
             return None
         return ImportRecord(
@@ -83,10 +93,16 @@ class SqlImportRecords:
             failure=row.failure,
         )
 
-    def content(self, import_id: int) -> bytes | None:
-        with connect(self.engine) as connection:
-            data = connection.scalar(select(t.c.content).where(t.c.id == import_id))
-        return bytes(data) if data is not None else None
+    def chunks(self, import_id: int) -> Iterator[bytes]:
+        """One short query per chunk: nothing is held open between two chunks."""
+        c = chunks_table.c
+        for seq in itertools.count():
+            query = select(c.data).where(c.import_id == import_id, c.seq == seq)
+            with connect(self.engine) as connection:
+                data = connection.scalar(query)
+            if data is None:
+                return
+            yield bytes(data)
 
     def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
         statement = (

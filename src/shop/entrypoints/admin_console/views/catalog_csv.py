@@ -46,8 +46,8 @@ def new_import() -> Any:
         return render_template("admin/import_new.html", message="Choose a CSV file."), 422
     mode = ImportMode.APPLY if request.form.get("mode") == "apply" else ImportMode.DRY_RUN
     deps = adapters().catalog.imports
-    content = upload.read()
-    record = attempt(lambda: start_import(deps, content, mode, actor()), "File uploaded.")
+    source = upload.stream
+    record = attempt(lambda: start_import(deps, source, mode, actor()), "File uploaded.")
     if record is None:
         return redirect(url_for("console.new_import"))
     return redirect(url_for("console.import_page", import_id=record.id))

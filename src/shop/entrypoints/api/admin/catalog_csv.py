@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from typing import IO, Any
 
 from flask import Response, request, stream_with_context
 from flask.views import MethodView
@@ -79,14 +80,15 @@ APPLY_BODY = {
 }
 
 
-def _uploaded(required: bool) -> bytes | None:
+def _uploaded(required: bool) -> IO[bytes] | None:
+    """The uploaded file's stream (Werkzeug spools a large one to a temporary file), read
+    in chunks by the use case."""
     upload = request.files.get("file")
     if upload is None:
         if required:
             raise ValidationFailed({"file": ["Attach the CSV file as the form field 'file'."]})
         return None
-    content: bytes = upload.read()
-    return content
+    return upload.stream
 
 
 class ImportStartedSchema(Schema):
@@ -146,9 +148,9 @@ class CatalogImports(MethodView):
     @blp.response(202, ImportStartedSchema)
     def post(self, form: dict[str, Any]) -> dict[str, Any]:
         """Upload a catalog CSV: a dry run checks every row (and `apply` then applies it)."""
-        content = _uploaded(required=True) or b""
+        source = _uploaded(required=True) or io.BytesIO()
         mode = ImportMode(form["mode"])
-        return _started(start_import(adapters().catalog.imports, content, mode, api_actor()))
+        return _started(start_import(adapters().catalog.imports, source, mode, api_actor()))
 
 
 @blp.route("/imports/<int:import_id>")
@@ -168,6 +170,6 @@ class CatalogImportApply(MethodView):
     def post(self, import_id: int) -> dict[str, Any]:
         """Apply a finished dry run without errors, in one transaction (all or nothing).
         If a file is sent, it must be the one the dry run checked."""
-        content = _uploaded(required=False)
-        record = apply_import(adapters().catalog.imports, import_id, content)
+        source = _uploaded(required=False)
+        record = apply_import(adapters().catalog.imports, import_id, source)
         return _started(record)

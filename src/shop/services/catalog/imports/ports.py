@@ -3,7 +3,7 @@ runs, the job queue that runs it, and bulk reads of the catalog by key."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -13,6 +13,7 @@ from shop.domain.audit import Actor
 from shop.domain.catalog.csv_rows import RowError
 from shop.domain.catalog.products import Product
 from shop.domain.catalog.taxonomy import Category
+from shop.services.catalog.imports.files import UploadedFile
 from shop.services.catalog.ports import CatalogUnitOfWork
 from shop.services.common import UnitOfWorkFactory
 
@@ -64,13 +65,16 @@ class ImportRecord:
 class ImportRecords(Protocol):
     """Imports and their files, each change in a short transaction of its own."""
 
-    def add(self, mode: ImportMode, content: bytes, sha256: str, actor: Actor, at: datetime) -> int:
-        """A new queued import; its id."""
+    def add(self, mode: ImportMode, file: UploadedFile, actor: Actor, at: datetime) -> int:
+        """A new queued import, its file stored chunk by chunk as `file.chunks()` yields them,
+        with the file's hash; its id. Nothing is stored when `chunks()` raises."""
         ...
 
     def get(self, import_id: int) -> ImportRecord | None: ...
 
-    def content(self, import_id: int) -> bytes | None: ...
+    def chunks(self, import_id: int) -> Iterator[bytes]:
+        """The stored file, chunk by chunk (one chunk in memory at a time)."""
+        ...
 
     def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
         """Move the import to `mode` and queued if it is in one of `allowed` (atomic)."""

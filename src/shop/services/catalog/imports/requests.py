@@ -3,28 +3,22 @@ read an import's report, and apply a finished dry run."""
 
 from __future__ import annotations
 
-import hashlib
-
 from shop.domain.audit import Actor
-from shop.domain.errors import Conflict, NotFound, TooLarge
+from shop.domain.errors import Conflict, NotFound
+from shop.services.catalog.imports.files import Readable, UploadedFile, read_chunks, sha256_of
 from shop.services.catalog.imports.ports import ImportMode, ImportRecord, ImportState
 from shop.services.catalog.imports.run import ImportDependencies, has_errors
 from shop.services.common import Row
 
 
-def _check_size(deps: ImportDependencies, content: bytes) -> None:
-    if len(content) > deps.max_bytes:
-        raise TooLarge(f"The file is larger than {deps.max_bytes} bytes.")
-
-
 def start_import(
-    deps: ImportDependencies, content: bytes, mode: ImportMode, actor: Actor
+    deps: ImportDependencies, source: Readable, mode: ImportMode, actor: Actor
 ) -> ImportRecord:
-    """Store the file and queue its dry run (and, in `apply` mode, its apply when the dry run
-    finds no error). Raises TooLarge."""
-    _check_size(deps, content)
-    sha256 = hashlib.sha256(content).hexdigest()
-    import_id = deps.records.add(mode, content, sha256, actor, deps.clock.now())
+    """Store the file read from `source` (chunk by chunk, never whole in memory) and queue
+    its dry run (and, in `apply` mode, its apply when the dry run finds no error). Raises
+    TooLarge, with nothing stored, when the file passes the size limit."""
+    file = UploadedFile(source, deps.max_bytes)
+    import_id = deps.records.add(mode, file, actor, deps.clock.now())
     deps.jobs.enqueue(import_id)
     return load_import(deps, import_id)
 
@@ -59,13 +53,13 @@ def import_report(deps: ImportDependencies, import_id: int) -> Row:
 
 
 def apply_import(
-    deps: ImportDependencies, import_id: int, content: bytes | None = None
+    deps: ImportDependencies, import_id: int, source: Readable | None = None
 ) -> ImportRecord:
-    """Queue the apply of a finished dry run without errors. When `content` is given it must
-    be the very file that was checked (the job checks the stored file's hash again, so the
-    file is never read here). Raises NotFound or Conflict."""
+    """Queue the apply of a finished dry run without errors. When a file is sent (`source`)
+    it must be the very file that was checked (the job checks the stored file's hash again,
+    so the stored file is never read here). Raises NotFound or Conflict."""
     record = load_import(deps, import_id)
-    if content is not None and hashlib.sha256(content).hexdigest() != record.file_sha256:
+    if source is not None and sha256_of(read_chunks(source)) != record.file_sha256:
         raise Conflict("This is not the file the dry run checked; upload it as a new import.")
     if record.mode is not ImportMode.DRY_RUN or record.state is not ImportState.DONE:
         raise Conflict(f"Only a finished dry run can be applied (this one is {record.state}).")

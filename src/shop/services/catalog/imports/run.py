@@ -4,16 +4,16 @@ run, committed for an apply (all or nothing, the catalog version bumped once).""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from shop.domain.audit import Actor, Source
 from shop.domain.catalog.csv_rows import CatalogRow, RowError, parse_row, read_header
 from shop.services.catalog.imports.catalog_rows import CatalogRows
+from shop.services.catalog.imports.files import ChunkStream, sha256_of
 from shop.services.catalog.imports.ports import (
     ImportJobs,
     ImportMode,
@@ -51,9 +51,14 @@ class FileNotReadable(ValueError):
     """The file is not UTF-8 CSV text."""
 
 
-def records_of(content: bytes) -> Iterator[list[str]]:
-    """The file's CSV records (UTF-8, with or without a byte-order mark)."""
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+File = Callable[[], Iterator[bytes]]
+"""Reads the stored file again from its start, chunk by chunk."""
+
+
+def records_of(chunks: Iterable[bytes]) -> Iterator[list[str]]:
+    """The file's CSV records (UTF-8, with or without a byte-order mark), read as a stream."""
+    binary = io.BufferedReader(ChunkStream(chunks))
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
         yield from csv.reader(text, strict=True)
     except UnicodeDecodeError:
@@ -62,9 +67,9 @@ def records_of(content: bytes) -> Iterator[list[str]]:
         raise FileNotReadable(f"the file is not valid CSV ({exc})") from None
 
 
-def _data_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _data_rows(chunks: Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of every non-blank data row; the header is row 1."""
-    for number, cells in enumerate(records_of(content), start=1):
+    for number, cells in enumerate(records_of(chunks), start=1):
         if number > 1 and any(cell.strip() for cell in cells):
             yield number, cells
 
@@ -75,15 +80,18 @@ def run_import(deps: ImportDependencies, import_id: int) -> None:
     if not deps.records.start(import_id):
         return
     record = deps.records.get(import_id)
-    content = deps.records.content(import_id)
-    if record is None or content is None:
+    if record is None:
         return
-    if hashlib.sha256(content).hexdigest() != record.file_sha256:
+
+    def file() -> Iterator[bytes]:
+        return deps.records.chunks(import_id)
+
+    if sha256_of(file()) != record.file_sha256:
         changed = "the stored file is not the one uploaded; upload it again"
         deps.records.finish(import_id, ImportState.FAILED, record.result, _now(deps), changed)
         return
     try:
-        state, result, failure = _run(deps, record, content)
+        state, result, failure = _run(deps, record, file)
     except FileNotReadable as exc:
         deps.records.finish(import_id, ImportState.FAILED, ImportResult(), _now(deps), str(exc))
         return
@@ -99,20 +107,20 @@ def _now(deps: ImportDependencies) -> datetime:
 
 
 def _run(
-    deps: ImportDependencies, record: ImportRecord, content: bytes
+    deps: ImportDependencies, record: ImportRecord, file: File
 ) -> tuple[ImportState, ImportResult, str | None]:
     if record.mode is ImportMode.DRY_RUN:
-        checked = _pass(deps, record, content, {}, applying=False)
+        checked = _pass(deps, record, file, {}, applying=False)
         if checked.fatal:
             return ImportState.FAILED, checked, "a required column is missing"
         return ImportState.DONE, checked, None
     seen = record.result.seen_stock
     if record.result.rows_total == 0:  # applied without a dry run first: do one now
-        checked = _pass(deps, record, content, {}, applying=False)
+        checked = _pass(deps, record, file, {}, applying=False)
         if has_errors(checked):
             return ImportState.FAILED, checked, "the file has errors; nothing was applied"
         seen = checked.seen_stock
-    result = _pass(deps, record, content, dict(seen), applying=True)
+    result = _pass(deps, record, file, dict(seen), applying=True)
     if has_errors(result):
         return ImportState.FAILED, result, "some rows could not be applied; nothing was changed"
     return ImportState.DONE, result, None
@@ -126,12 +134,12 @@ def has_errors(result: ImportResult) -> bool:
 def _pass(
     deps: ImportDependencies,
     record: ImportRecord,
-    content: bytes,
+    file: File,
     seen: dict[str, int],
     applying: bool,
 ) -> ImportResult:
-    result = ImportResult(rows_total=sum(1 for _ in _data_rows(content)), seen_stock=seen)
-    header = read_header(next(records_of(content), []))
+    result = ImportResult(rows_total=sum(1 for _ in _data_rows(file())), seen_stock=seen)
+    header = read_header(next(records_of(file()), []))
     result.errors.extend(header.errors)
     if header.fatal:
         result.fatal = True
@@ -142,7 +150,7 @@ def _pass(
     with deps.uow() as uow:
         rows = CatalogRows(uow, deps.clock, actor, f"import {record.id}", seen, applying)
         batch: list[CatalogRow] = []
-        for number, cells in _data_rows(content):
+        for number, cells in _data_rows(file()):
             parsed = parse_row(header, number, cells)
             if isinstance(parsed, list):
                 _count(result, Outcome.ERROR, parsed)
