@@ -87,7 +87,7 @@ def keyboard_only(page: Page, base_url: str) -> None:
     expect(page.get_by_role("heading", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
     page.keyboard.press("Control+k")
-    palette = page.get_by_role("combobox", name="Find a product, SKU or customer")
+    palette = page.get_by_role("combobox", name="Find a product, SKU, order number or customer")
     expect(palette).to_be_focused()
     results = page.get_by_role("listbox", name="Results").get_by_role("option")
     page.keyboard.type("IMP-42-M")

@@ -115,3 +115,18 @@ def test_the_order_filters_narrow_the_list(app: Flask) -> None:
     assert f"#{order['id']}" not in console.get("/admin/orders?status=paid").text
     assert f"#{order['id']}" not in console.get("/admin/orders?created_after=2999-01-01").text
     assert console.get("/admin/orders?created_after=yesterday").status_code == 422
+
+
+def test_the_palette_finds_an_order_by_its_number(app: Flask) -> None:
+    console = signed_in_console(app)
+    order = _order(console, make_variant(console.adapters, price="12.50", stock=5))
+    for query in (str(order["id"]), f"#{order['id']}"):
+        found = console.get(f"/admin/search?q={query.replace('#', '%23')}").json or {}
+        orders = [r for r in found["results"] if r["kind"] == "Order"]
+        assert [(r["label"], r["url"]) for r in orders] == [
+            (f"#{order['id']}", f"/admin/orders/{order['id']}")
+        ]
+        assert "ann@example.com" in orders[0]["detail"]
+    for missing in (str(order["id"] + 1000), "99999999999999999999", "#", "１２"):
+        found = console.get(f"/admin/search?q={missing.replace('#', '%23')}").json or {}
+        assert [r for r in found["results"] if r["kind"] == "Order"] == []
