@@ -223,6 +223,7 @@ def _imports(
         version=version,
         clock=SystemClock(),
         max_bytes=settings.import_max_bytes,
+        stall_seconds=settings.import_stall_seconds,
     )
     if isinstance(jobs, ThreadImportJobs):
         jobs.run = partial(run_import, deps)

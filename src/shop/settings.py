@@ -92,6 +92,7 @@ class Settings:
     password_resets_per_email: str = "5 per hour"
     password_resets_per_address: str = "30 per hour"
     import_max_bytes: int = 50 * 1024 * 1024  # the largest catalog CSV an import accepts
+    import_stall_seconds: int = 120  # a running import silent this long has lost its worker
     payment_provider: str | None = None  # None: `test`, except in production (refused)
     stripe_api_key: str | None = None
     stripe_webhook_secret: str | None = None
@@ -165,6 +166,7 @@ class Settings:
             password_resets_per_address=env.get("SHOP_PASSWORD_RESETS_PER_ADDRESS")
             or cls.password_resets_per_address,
             import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
+            import_stall_seconds=_int(env, "SHOP_IMPORT_STALL_SECONDS", 120, minimum=1),
             payment_provider=(env.get("SHOP_PAYMENT_PROVIDER") or "").strip().lower() or None,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,

@@ -56,15 +56,35 @@ class FakeCatalogByKey:
 
 
 class FakeImportUnitOfWork(FakeUnitOfWork):
+    records: FakeImportRecords | None = None  # set by import_dependencies
+
     @property
     def catalog_by_key(self) -> FakeCatalogByKey:
         return FakeCatalogByKey(self)
+
+    @property
+    def import_settlement(self) -> FakeSettlement:
+        assert self.records is not None
+        return FakeSettlement(self.records)
+
+
+class FakeSettlement:
+    def __init__(self, records: FakeImportRecords) -> None:
+        self.records = records
+
+    def settle(self, import_id: int, at: datetime) -> bool:
+        record = self.records.rows[import_id]
+        if record.state is not ImportState.RUNNING:
+            return False
+        self.records.rows[import_id] = replace(record, state=ImportState.DONE)
+        return True
 
 
 class FakeImportRecords:
     def __init__(self) -> None:
         self.rows: dict[int, ImportRecord] = {}
         self.files: dict[int, bytes] = {}
+        self.heartbeats: dict[int, datetime] = {}
 
     def add(self, mode: ImportMode, file: UploadedFile, actor: Actor, at: datetime) -> int:
         chunks = list(file.chunks())
@@ -90,12 +110,30 @@ class FakeImportRecords:
         self.rows[import_id] = replace(record, mode=mode, state=ImportState.QUEUED)
         return True
 
-    def start(self, import_id: int) -> bool:
+    def start(self, import_id: int, at: datetime) -> bool:
         record = self.rows[import_id]
         if record.state is not ImportState.QUEUED:
             return False
         self.rows[import_id] = replace(record, state=ImportState.RUNNING)
+        self.heartbeats[import_id] = at
         return True
+
+    def beat(self, import_id: int, at: datetime) -> None:
+        self.heartbeats[import_id] = at
+
+    def fail_stalled(
+        self, silent_since: datetime, failure: str, at: datetime, import_id: int | None = None
+    ) -> int:
+        stalled = [
+            r.id
+            for r in self.rows.values()
+            if r.state is ImportState.RUNNING
+            and self.heartbeats[r.id] < silent_since
+            and import_id in (None, r.id)
+        ]
+        for found in stalled:
+            self.rows[found] = replace(self.rows[found], state=ImportState.FAILED, failure=failure)
+        return len(stalled)
 
     def finish(
         self,
@@ -105,6 +143,8 @@ class FakeImportRecords:
         at: datetime,
         failure: str | None = None,
     ) -> None:
+        if self.rows[import_id].state is ImportState.FAILED:
+            return  # failed meanwhile by the stall sweep
         self.rows[import_id] = replace(
             self.rows[import_id], state=state, result=result, failure=failure
         )
@@ -177,9 +217,11 @@ class FakeExport:
 
 def import_dependencies(uow: FakeImportUnitOfWork | None = None) -> ImportDependencies:
     jobs = InlineJobs()
+    uow = uow or FakeImportUnitOfWork()
+    uow.records = FakeImportRecords()
     deps = ImportDependencies(
-        uow=uow or FakeImportUnitOfWork(),
-        records=FakeImportRecords(),
+        uow=uow,
+        records=uow.records,
         progress=FakeProgress(),
         jobs=jobs,
         version=FakeCatalogVersion(),

@@ -19,6 +19,7 @@ catalog_imports = Table(
     Column("actor_email", String(254), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
+    Column("heartbeat_at", UTCDateTime, nullable=True),  # the running job's last sign of life
     Column("rows_total", Integer, nullable=False, server_default="0"),
     Column("report", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
     Column("failure", String(500), nullable=True),

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, insert, or_, select, text, update
+from sqlalchemy.orm import Session
 
 from shop.adapters.sql import import_tables, tables
 from shop.adapters.sql.engine import connect
@@ -113,13 +114,17 @@ class SqlImportRecords:
         )
         return self._changed(statement)
 
-    def start(self, import_id: int) -> bool:
+    def start(self, import_id: int, at: datetime) -> bool:
         statement = (
             update(t)
             .where(t.c.id == import_id, t.c.state == str(ImportState.QUEUED))
-            .values(state=str(ImportState.RUNNING))
+            .values(state=str(ImportState.RUNNING), heartbeat_at=at)
         )
         return self._changed(statement)
+
+    def beat(self, import_id: int, at: datetime) -> None:
+        running = t.c.state == str(ImportState.RUNNING)
+        self._changed(update(t).where(t.c.id == import_id, running).values(heartbeat_at=at))
 
     def finish(
         self,
@@ -129,9 +134,10 @@ class SqlImportRecords:
         at: datetime,
         failure: str | None = None,
     ) -> None:
+        not_failed_meanwhile = t.c.state.in_([str(ImportState.RUNNING), str(ImportState.DONE)])
         statement = (
             update(t)
-            .where(t.c.id == import_id)
+            .where(t.c.id == import_id, not_failed_meanwhile)
             .values(
                 state=str(state),
                 rows_total=result.rows_total,
@@ -141,6 +147,17 @@ class SqlImportRecords:
             )
         )
         self._changed(statement)
+
+    def fail_stalled(
+        self, silent_since: datetime, failure: str, at: datetime, import_id: int | None = None
+    ) -> int:
+        silent = or_(t.c.heartbeat_at.is_(None), t.c.heartbeat_at < silent_since)
+        statement = update(t).where(t.c.state == str(ImportState.RUNNING), silent)
+        if import_id is not None:
+            statement = statement.where(t.c.id == import_id)
+        values = {"state": str(ImportState.FAILED), "failure": failure, "finished_at": at}
+        with connect(self.engine) as connection, connection.begin():
+            return int(connection.execute(statement.values(**values)).rowcount)
 
     def refresh_statistics(self) -> None:
         names = ", ".join(t.name for t in CATALOG_TABLES)
@@ -153,3 +170,19 @@ class SqlImportRecords:
     def _changed(self, statement: Any) -> bool:
         with connect(self.engine) as connection, connection.begin():
             return bool(connection.execute(statement).rowcount)
+
+
+class SqlImportSettlement:
+    """An import's end written in the unit of work's own transaction (see ImportSettlement)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def settle(self, import_id: int, at: datetime) -> bool:
+        statement = (
+            update(t)
+            .where(t.c.id == import_id, t.c.state == str(ImportState.RUNNING))
+            .values(state=str(ImportState.DONE), finished_at=at, heartbeat_at=at)
+        )
+        result: Any = self.session.execute(statement)
+        return bool(result.rowcount)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shop.adapters.sql.account_emails import EmailHandOver, OutboxAccountEmails
 from shop.adapters.sql.engine import DATABASE, DATABASE_DOWN
+from shop.adapters.sql.imports import SqlImportSettlement
 from shop.adapters.sql.repositories.accounts import SqlUserRepository
 from shop.adapters.sql.repositories.addresses import SqlAddressRepository
 from shop.adapters.sql.repositories.audit import SqlAuditTrail, SqlStockLedger
@@ -55,6 +56,7 @@ class SqlAlchemyUnitOfWork:
         self.stock_ledger = SqlStockLedger(self.session)
         self.audit = SqlAuditTrail(self.session)
         self.catalog_by_key = SqlCatalogByKey(self.session)
+        self.import_settlement = SqlImportSettlement(self.session)
         self.reviews = SqlReviewRepository(self.session)
         self.ratings = SqlProductRatings(self.session)
         return self

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from shop.bootstrap import Adapters, bootstrap
 from shop.bootstrap_ordering import Ordering
 from shop.services.catalog.imports.run import run_import
+from shop.services.catalog.imports.stalls import fail_stalled_imports
 from shop.services.notifications import outbox
 from shop.services.payments import refunds
 from shop.settings import Settings
@@ -50,9 +52,14 @@ def settle_cancelled_order(order_id: int) -> int:
 
 
 def maintain() -> None:
-    """Sweep the outbox, purge expired idempotency keys, release unpaid orders and re-hand
-    lost refunds; a failure waits for the next run."""
-    try:
-        _ordering().maintain()
-    except Exception:  # the database may be down: the worker keeps working the queues
-        log.warning("maintenance failed; retrying at the next run", exc_info=True)
+    """Sweep the outbox, purge expired idempotency keys, release unpaid orders, re-hand lost
+    refunds and fail the catalog imports whose worker died; a failure waits for the next run."""
+    tasks: list[Callable[[], object]] = [
+        lambda: _ordering().maintain(),
+        lambda: fail_stalled_imports(wired().catalog.imports),
+    ]
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # the database may be down: the worker keeps working the queues
+            log.warning("maintenance failed; retrying at the next run", exc_info=True)

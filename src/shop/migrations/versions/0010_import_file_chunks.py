@@ -7,6 +7,8 @@ Create Date: 2026-12-01
 * catalog_import_chunks: an import's file as rows of about 1 MB (import_id, seq, data), so
   that neither the API storing an upload nor the worker reading it holds the whole file.
 * catalog_imports.content goes; the files already stored become one chunk each.
+* catalog_imports.heartbeat_at: when the running job last showed it was alive (an import
+  running with no heartbeat for SHOP_IMPORT_STALL_SECONDS lost its worker and is failed).
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_imports") as batch:
         batch.drop_column("content")
+        batch.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("catalog_imports") as batch:
+        batch.drop_column("heartbeat_at")
         batch.add_column(
             sa.Column("content", sa.LargeBinary(), nullable=False, server_default=sa.text("''"))
         )

@@ -80,8 +80,13 @@ class ImportRecords(Protocol):
         """Move the import to `mode` and queued if it is in one of `allowed` (atomic)."""
         ...
 
-    def start(self, import_id: int) -> bool:
-        """queued -> running; False when it was not queued (e.g. a job delivered twice)."""
+    def start(self, import_id: int, at: datetime) -> bool:
+        """queued -> running, its heartbeat at `at`; False when it was not queued (e.g. a job
+        delivered twice)."""
+        ...
+
+    def beat(self, import_id: int, at: datetime) -> None:
+        """The running job is alive at `at`."""
         ...
 
     def finish(
@@ -91,7 +96,16 @@ class ImportRecords(Protocol):
         result: ImportResult,
         at: datetime,
         failure: str | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Record the outcome, unless the import was failed meanwhile (by the stall sweep)."""
+        ...
+
+    def fail_stalled(
+        self, silent_since: datetime, failure: str, at: datetime, import_id: int | None = None
+    ) -> int:
+        """Fail the running imports (or just `import_id`) whose last heartbeat is older than
+        `silent_since`; how many."""
+        ...
 
     def refresh_statistics(self) -> None:
         """After a large apply: have the database re-read the catalog tables' statistics,
@@ -132,9 +146,20 @@ class CatalogByKey(Protocol):
         ...
 
 
+class ImportSettlement(Protocol):
+    def settle(self, import_id: int, at: datetime) -> bool:
+        """Within the unit of work's transaction: running -> done, so that an apply's changes
+        and its end commit together; False (commit nothing) when the import is no longer
+        running (the stall sweep failed it)."""
+        ...
+
+
 class ImportUnitOfWork(CatalogUnitOfWork, Protocol):
     @property
     def catalog_by_key(self) -> CatalogByKey: ...
+
+    @property
+    def import_settlement(self) -> ImportSettlement: ...
 
 
 ImportUnitOfWorkFactory = UnitOfWorkFactory[ImportUnitOfWork]

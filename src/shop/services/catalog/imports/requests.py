@@ -8,6 +8,7 @@ from shop.domain.errors import Conflict, NotFound
 from shop.services.catalog.imports.files import Readable, UploadedFile, read_chunks, sha256_of
 from shop.services.catalog.imports.ports import ImportMode, ImportRecord, ImportState
 from shop.services.catalog.imports.run import ImportDependencies, has_errors
+from shop.services.catalog.imports.stalls import fail_stalled_imports
 from shop.services.common import Row
 
 
@@ -31,8 +32,11 @@ def load_import(deps: ImportDependencies, import_id: int) -> ImportRecord:
 
 
 def import_report(deps: ImportDependencies, import_id: int) -> Row:
-    """The import as the API shows it; rows_done is live while it runs. Raises NotFound."""
+    """The import as the API shows it; rows_done is live while it runs, and a running import
+    whose job died (no heartbeat for the stall time) is failed first. Raises NotFound."""
     record = load_import(deps, import_id)
+    if record.state is ImportState.RUNNING and fail_stalled_imports(deps, import_id):
+        record = load_import(deps, import_id)
     result = record.result
     rows_total, rows_done = result.rows_total, result.rows_total
     if record.state in (ImportState.QUEUED, ImportState.RUNNING):

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 1000
 MAX_REPORTED_ERRORS = 1000
 REFRESH_STATISTICS_ROWS = 1000  # an apply that wrote this many rows refreshes them
+HEARTBEAT_SECONDS = 5.0  # how often a running import says it is alive (see stalls.py),
+# at most: and at least five times per stall time, so that a slow batch is not taken for death
 csv.field_size_limit(1024 * 1024)
 
 
@@ -45,10 +47,31 @@ class ImportDependencies:
     version: CatalogVersion
     clock: Clock
     max_bytes: int
+    stall_seconds: int = 120
 
 
 class FileNotReadable(ValueError):
     """The file is not UTF-8 CSV text."""
+
+
+class Swept(Exception):
+    """The stall sweep failed this import while it ran (it looked dead): commit nothing."""
+
+
+class _Pulse:
+    """The progress after every batch, and a heartbeat every HEARTBEAT_SECONDS."""
+
+    def __init__(self, deps: ImportDependencies, import_id: int, rows_total: int) -> None:
+        self.deps, self.import_id, self.rows_total = deps, import_id, rows_total
+        self.last_beat = deps.clock.now()
+        self.every = min(HEARTBEAT_SECONDS, deps.stall_seconds / 5)
+
+    def __call__(self, rows_done: int) -> None:
+        self.deps.progress.set(self.import_id, self.rows_total, rows_done)
+        now = self.deps.clock.now()
+        if (now - self.last_beat).total_seconds() >= self.every:
+            self.deps.records.beat(self.import_id, now)
+            self.last_beat = now
 
 
 File = Callable[[], Iterator[bytes]]
@@ -77,7 +100,7 @@ def _data_rows(chunks: Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
 def run_import(deps: ImportDependencies, import_id: int) -> None:
     """Run a queued import: a dry run, or an apply (preceded by a dry run when none was
     done). A job delivered twice runs once. Failures are recorded, then raised."""
-    if not deps.records.start(import_id):
+    if not deps.records.start(import_id, _now(deps)):
         return
     record = deps.records.get(import_id)
     if record is None:
@@ -94,6 +117,9 @@ def run_import(deps: ImportDependencies, import_id: int) -> None:
         state, result, failure = _run(deps, record, file)
     except FileNotReadable as exc:
         deps.records.finish(import_id, ImportState.FAILED, ImportResult(), _now(deps), str(exc))
+        return
+    except Swept:
+        log.warning("catalog import %s was failed by the stall sweep while it ran", import_id)
         return
     except Exception:
         failure = "the import stopped on an unexpected error; nothing was changed"
@@ -146,7 +172,8 @@ def _pass(
         return result
     actor = Actor(record.actor.user_id, record.actor.email, Source.IMPORT)
     done = 0
-    deps.progress.set(record.id, result.rows_total, 0)
+    pulse = _Pulse(deps, record.id, result.rows_total)
+    pulse(0)
     with deps.uow() as uow:
         rows = CatalogRows(uow, deps.clock, actor, f"import {record.id}", seen, applying)
         batch: list[CatalogRow] = []
@@ -159,10 +186,12 @@ def _pass(
                 batch.append(parsed)
             if len(batch) >= BATCH_ROWS:
                 done += _apply(rows, batch, result)
-                deps.progress.set(record.id, result.rows_total, done)
+                pulse(done)
         done += _apply(rows, batch, result)
-        deps.progress.set(record.id, result.rows_total, done)
+        pulse(done)
         if applying and not has_errors(result):
+            if not uow.import_settlement.settle(record.id, _now(deps)):
+                raise Swept(record.id)
             commit_catalog_change(uow, deps.version)
             written = result.counts[Outcome.CREATE] + result.counts[Outcome.UPDATE]
             if written >= REFRESH_STATISTICS_ROWS:
