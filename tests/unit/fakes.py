@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from shop.domain.accounts.users import Role, User
-from shop.domain.audit import AuditEntry
+from shop.domain.audit import Actor, AuditEntry, Change, entry_fields
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.catalog.taxonomy import Attribute, Category
@@ -140,6 +140,9 @@ class FakeAuditTrail:
 
     def record(self, entry: AuditEntry) -> None:
         self.rows.append(entry)
+
+    def record_many(self, actor: Actor, at: datetime, changes: Sequence[Change]) -> None:
+        self.rows.extend(AuditEntry(**entry_fields(actor, at, change)) for change in changes)
 
 
 class FakeStockLedger:

@@ -75,13 +75,29 @@ class AuditEntry:
         entity_id: int | str | None,
         changes: Changes,
     ) -> AuditEntry:
-        return cls(
-            at=at,
-            actor_id=actor.user_id,
-            actor_email=actor.email,
-            source=str(actor.source),
-            action=action,
-            entity=entity,
-            entity_id="" if entity_id is None else str(entity_id),
-            changes=changes,
-        )
+        return cls(**entry_fields(actor, at, Change(action, entity, entity_id, changes)))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change, before it becomes an entry (see entry_fields)."""
+
+    action: str
+    entity: str
+    entity_id: int | str | None
+    changes: Changes
+
+
+def entry_fields(actor: Actor, at: datetime, change: Change) -> dict[str, Any]:
+    """The audit entry's fields of `change` made by `actor` at `at` (for bulk writers, which
+    write these rows without building an AuditEntry each)."""
+    return {
+        "at": at,
+        "actor_id": actor.user_id,
+        "actor_email": actor.email,
+        "source": str(actor.source),
+        "action": change.action,
+        "entity": change.entity,
+        "entity_id": "" if change.entity_id is None else str(change.entity_id),
+        "changes": change.changes,
+    }

@@ -3,17 +3,23 @@ something on an admin's behalf records through `AuditTrail`, in its own transact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shop.domain.audit import AuditEntry
+from shop.domain.audit import Actor, AuditEntry, Change
 from shop.services.common import Page, UnitOfWork
 
 
 class AuditTrail(Protocol):
     def record(self, entry: AuditEntry) -> None:
         """Add the entry to the unit of work's transaction (written at its commit)."""
+        ...
+
+    def record_many(self, actor: Actor, at: datetime, changes: Sequence[Change]) -> None:
+        """Write the entries of these changes now, in the unit of work's transaction, in one
+        statement (bulk writers such as catalog imports)."""
         ...
 
 

@@ -50,6 +50,10 @@ def record(
     changes: Changes,
 ) -> None:
     """Add the audit entry of a change to `uow`; an update that changed nothing adds none."""
-    if action == "update" and not changes:
-        return
-    uow.audit.record(AuditEntry.of(actor, clock.now(), action, entity, entity_id, changes))
+    if worth_an_entry(action, changes):
+        uow.audit.record(AuditEntry.of(actor, clock.now(), action, entity, entity_id, changes))
+
+
+def worth_an_entry(action: str, changes: Changes) -> bool:
+    """Every change is audited except an update that changed nothing."""
+    return not (action == "update" and not changes)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import tables as orm
-from shop.domain.audit import AuditEntry
+from shop.domain.audit import Actor, AuditEntry, Change, entry_fields
 from shop.domain.catalog.stock import StockAdjustment
 from shop.domain.limits import MAX_INTEGER
 
@@ -17,6 +20,12 @@ class SqlAuditTrail:
 
     def record(self, entry: AuditEntry) -> None:
         self.session.add(entry)
+
+    def record_many(self, actor: Actor, at: datetime, changes: Sequence[Change]) -> None:
+        """One multi-row INSERT, without the ORM's per-object bookkeeping."""
+        if changes:
+            rows = [entry_fields(actor, at, change) for change in changes]
+            self.session.execute(insert(orm.audit_log), rows)
 
 
 class SqlStockLedger:

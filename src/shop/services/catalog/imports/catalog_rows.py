@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from shop.domain.audit import Actor, Changes, changes_between, created
+from shop.domain.audit import Actor, Change, Changes, changes_between, created
 from shop.domain.catalog.csv_rows import CatalogRow, RowError, VariantRow
 from shop.domain.catalog.products import Product, Variant
 from shop.domain.catalog.taxonomy import Attribute, Category, resolve_attribute_values
 from shop.domain.errors import Conflict, ValidationFailed
-from shop.services.catalog.audit_fields import product_fields, record, variant_fields
+from shop.services.catalog.audit_fields import product_fields, variant_fields, worth_an_entry
 from shop.services.catalog.imports.ports import ImportUnitOfWork, Outcome
 from shop.services.catalog.imports.row_rules import (
     StockChange,
@@ -64,9 +64,12 @@ class CatalogRows:
             except (ValidationFailed, Conflict) as exc:
                 outcomes.append((Outcome.ERROR, [RowError(row.row, *field_message(exc))]))
         self.uow.flush()
-        for audit in audits:
-            action, entity, entity_id, changes = audit()
-            record(self.uow, self.actor, self.clock, action, entity, entity_id, changes)
+        changes = [Change(*audit()) for audit in audits]
+        self.uow.audit.record_many(
+            self.actor,
+            self.clock.now(),
+            [c for c in changes if worth_an_entry(c.action, c.changes)],
+        )
         position = {row.row: index for index, row in enumerate(rows)}
         for change in stock:
             problem = move_stock(self.uow, self.clock, self.actor, self.reason, change)
