@@ -45,10 +45,7 @@ class Burst:
         return sum(1 for _, host in self.orders if host == 0)
 
     def by_host_1(self) -> int:
-        kinds: list[list[tuple[int, int]] | list[tuple[str, int]]] = [
-            self.products, self.carts, self.orders
-        ]
-        return sum(1 for kind in kinds for _, host in kind if host == 0)
+        return sum(host == 0 for _, host in [*self.products, *self.carts, *self.orders])
 
 
 def no_acknowledged_write_is_lost_when_a_host_dies(cluster: Cluster) -> None:
