@@ -14,11 +14,11 @@ sampled every 20 ms from /proc. Targets: dry run and apply >= 2,000 rows/s, expo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from bench.harness import (  # noqa: E402
     ServerConfig,
     Terminated,
     backing_services,
+    busy_warning,
+    cpu_busy,
     gunicorn,
     log,
     migrate,
@@ -44,6 +46,7 @@ from bench.harness import (  # noqa: E402
     terminate,
     write_results,
 )
+from bench.process_stats import PeakRss, cpu_seconds, processes, rss_kb  # noqa: E402
 
 ADMIN, PASSWORD = "bench-admin@example.com", "bench-password-123"
 HEADER = (
@@ -65,57 +68,6 @@ def write_catalog(path: Path, variants: int, per_product: int) -> None:
                 f"BENCH-{p}-{k},{10 + p % 90}.50,{k + 5},true,"
                 f"{COLORS[k % len(COLORS)]},S{k // len(COLORS)}\n"
             )
-
-
-def rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
-
-
-def processes(match: Callable[[int, str], bool]) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-        if match(ppid, cmdline):
-            found.append(int(entry.name))
-    return found
-
-
-class PeakRss:
-    """Samples the largest RSS among the processes `find` returns, until stopped."""
-
-    def __init__(self, find: Callable[[], list[int]]) -> None:
-        self.find, self.peak_kb, self._stop = find, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        pids: list[int] = []
-        found_at = 0.0
-        while not self._stop.is_set():
-            if time.monotonic() - found_at > 0.5:  # scanning /proc is dear; RSS reads are not
-                pids, found_at = self.find(), time.monotonic()
-            for pid in pids:
-                self.peak_kb = max(self.peak_kb, rss_kb(pid))
-            time.sleep(0.02)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 @contextmanager
@@ -161,6 +113,7 @@ def measure_size(
         log(f"{size} variants: {path.stat().st_size / 1e6:.1f} MB of CSV")
         api_base = max(rss_kb(p) for p in api_pids())
         job_base = rss_kb(worker_pid)
+        cpu = cpu_seconds(worker_pid)
         with PeakRss(api_pids) as api_peak, PeakRss(job_pids) as job_peak:
             started = time.monotonic()
             with path.open("rb") as file:
@@ -175,8 +128,10 @@ def measure_size(
             import_id = response.json()["id"]
             wait(base, headers, import_id, timeout)
             dry = time.monotonic() - started
+        dry_cpu, cpu = cpu_seconds(worker_pid) - cpu, cpu_seconds(worker_pid)
         rows.append(
             _row("dry_run", size, dry, api_peak.peak_kb - api_base, job_peak.peak_kb - job_base)
+            | _cpu(size, dry_cpu)
         )
         with PeakRss(api_pids) as api_peak, PeakRss(job_pids) as job_peak:
             started = time.monotonic()
@@ -189,6 +144,7 @@ def measure_size(
             applied = time.monotonic() - started
         rows.append(
             _row("apply", size, applied, api_peak.peak_kb - api_base, job_peak.peak_kb - job_base)
+            | _cpu(size, cpu_seconds(worker_pid) - cpu)
         )
         api_base = max(rss_kb(p) for p in api_pids())
         with PeakRss(api_pids) as api_peak:
@@ -204,6 +160,14 @@ def measure_size(
     return rows
 
 
+def _cpu(rows: int, seconds: float) -> dict[str, Any]:
+    """The worker's CPU time of a phase (its maintenance passes included)."""
+    return {
+        "worker_cpu_seconds": round(seconds, 2),
+        "rows_per_worker_cpu_second": round(rows / seconds) if seconds > 0 else None,
+    }
+
+
 def _row(phase: str, rows: int, seconds: float, api_kb: int, job_kb: int | None) -> dict[str, Any]:
     return {
         "phase": phase,
@@ -213,6 +177,8 @@ def _row(phase: str, rows: int, seconds: float, api_kb: int, job_kb: int | None)
         "api_rss_growth_mb": round(max(api_kb, 0) / 1024, 1),
         "worker_rss_growth_mb": None if job_kb is None else round(max(job_kb, 0) / 1024, 1),
         "target_rows_per_second": TARGETS[phase],
+        "worker_cpu_seconds": None,
+        "rows_per_worker_cpu_second": None,
     }
 
 
@@ -229,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     stop_on_signals()
     results: list[dict[str, Any]] = []
+    busy_before = cpu_busy()
     try:
         with backing_services() as (pg, redis):
             for size in sizes:
@@ -258,7 +225,18 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated as exc:
         log(str(exc))
         return 128 + 15
-    headers = ["phase", "rows", "seconds", "rows/s", "target", "API RSS +MB", "worker RSS +MB"]
+    busy_after = cpu_busy()
+    headers = [
+        "phase",
+        "rows",
+        "seconds",
+        "rows/s",
+        "target",
+        "API RSS +MB",
+        "worker RSS +MB",
+        "worker CPU s",
+        "rows/worker CPU s",
+    ]
     table = [
         [
             r["phase"],
@@ -268,11 +246,23 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['target_rows_per_second']:.0f}",
             f"{r['api_rss_growth_mb']:.1f}",
             "-" if r["worker_rss_growth_mb"] is None else f"{r['worker_rss_growth_mb']:.1f}",
+            "-" if r["worker_cpu_seconds"] is None else f"{r['worker_cpu_seconds']:.1f}",
+            str(r["rows_per_worker_cpu_second"] or "-"),
         ]
         for r in results
     ]
     print(render_table(headers, table))
-    path = write_results("csv", {"results": results, "rss_target_mb": RSS_TARGET_MB})
+    for busy, when in ((busy_before, "before"), (busy_after, "after")):
+        if (warning := busy_warning(busy, when)) is not None:
+            log(warning)
+    payload = {
+        "results": results,
+        "rss_target_mb": RSS_TARGET_MB,
+        "cpu_busy_before": round(busy_before, 2),
+        "cpu_busy_after": round(busy_after, 2),
+        "load_average": os.getloadavg(),
+    }
+    path = write_results("csv", payload)
     log(f"results written to {path}")
     return 0
 

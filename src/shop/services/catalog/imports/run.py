@@ -195,8 +195,17 @@ def _pass(
             commit_catalog_change(uow, deps.version)
             written = result.counts[Outcome.CREATE] + result.counts[Outcome.UPDATE]
             if written >= REFRESH_STATISTICS_ROWS:
-                deps.records.refresh_statistics()
+                _refresh_statistics(deps, record.id)
     return result
+
+
+def _refresh_statistics(deps: ImportDependencies, import_id: int) -> None:
+    """After the commit the import is done whatever happens here: a failure only leaves the
+    planner's statistics to autovacuum."""
+    try:
+        deps.records.refresh_statistics()
+    except Exception:
+        log.warning("catalog import %s: statistics not refreshed", import_id, exc_info=True)
 
 
 def _apply(rows: CatalogRows, batch: list[CatalogRow], result: ImportResult) -> int:
