@@ -72,12 +72,15 @@ class FakeSettlement:
     def __init__(self, records: FakeImportRecords) -> None:
         self.records = records
 
-    def settle(self, import_id: int, at: datetime) -> bool:
+    def settle(self, import_id: int, result: ImportResult, at: datetime) -> bool:
         record = self.records.rows[import_id]
         if record.state is not ImportState.RUNNING:
             return False
-        self.records.rows[import_id] = replace(record, state=ImportState.DONE)
+        self.records.rows[import_id] = replace(record, state=ImportState.DONE, result=result)
         return True
+
+    def refresh_statistics(self) -> None:
+        self.records.statistics_refreshed = True
 
 
 class FakeImportRecords:
@@ -85,6 +88,7 @@ class FakeImportRecords:
         self.rows: dict[int, ImportRecord] = {}
         self.files: dict[int, bytes] = {}
         self.heartbeats: dict[int, datetime] = {}
+        self.statistics_refreshed = False
 
     def add(self, mode: ImportMode, file: UploadedFile, actor: Actor, at: datetime) -> int:
         chunks = list(file.chunks())
@@ -149,8 +153,6 @@ class FakeImportRecords:
             self.rows[import_id], state=state, result=result, failure=failure
         )
 
-    def refresh_statistics(self) -> None:
-        self.statistics_refreshed = True
 
 
 class FakeProgress:

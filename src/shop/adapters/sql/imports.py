@@ -159,14 +159,6 @@ class SqlImportRecords:
         with connect(self.engine) as connection, connection.begin():
             return int(connection.execute(statement.values(**values)).rowcount)
 
-    def refresh_statistics(self) -> None:
-        names = ", ".join(t.name for t in CATALOG_TABLES)
-        with connect(self.engine) as connection, connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"ANALYZE {names}"))
-            else:
-                connection.execute(text("ANALYZE"))
-
     def _changed(self, statement: Any) -> bool:
         with connect(self.engine) as connection, connection.begin():
             return bool(connection.execute(statement).rowcount)
@@ -178,11 +170,25 @@ class SqlImportSettlement:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def settle(self, import_id: int, at: datetime) -> bool:
+    def settle(self, import_id: int, result: ImportResult, at: datetime) -> bool:
         statement = (
             update(t)
             .where(t.c.id == import_id, t.c.state == str(ImportState.RUNNING))
-            .values(state=str(ImportState.DONE), finished_at=at, heartbeat_at=at)
+            .values(
+                state=str(ImportState.DONE),
+                rows_total=result.rows_total,
+                report=_report(result),
+                finished_at=at,
+                heartbeat_at=at,
+            )
         )
-        result: Any = self.session.execute(statement)
-        return bool(result.rowcount)
+        outcome: Any = self.session.execute(statement)
+        return bool(outcome.rowcount)
+
+    def refresh_statistics(self) -> None:
+        """ANALYZE may run inside a transaction; it counts the transaction's own new rows."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            names = ", ".join(table.name for table in CATALOG_TABLES)
+            self.session.execute(text(f"ANALYZE {names}"))
+        else:
+            self.session.execute(text("ANALYZE"))

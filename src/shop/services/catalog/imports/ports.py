@@ -107,11 +107,6 @@ class ImportRecords(Protocol):
         `silent_since`; how many."""
         ...
 
-    def refresh_statistics(self) -> None:
-        """After a large apply: have the database re-read the catalog tables' statistics,
-        so that the next queries are planned for their new size (not for empty tables)."""
-        ...
-
 
 class ImportProgress(Protocol):
     """Rows done so far of a running import, readable by every process while it runs."""
@@ -147,10 +142,17 @@ class CatalogByKey(Protocol):
 
 
 class ImportSettlement(Protocol):
-    def settle(self, import_id: int, at: datetime) -> bool:
-        """Within the unit of work's transaction: running -> done, so that an apply's changes
-        and its end commit together; False (commit nothing) when the import is no longer
-        running (the stall sweep failed it)."""
+    """An apply's end, written in its own transaction so that it commits with the changes."""
+
+    def settle(self, import_id: int, result: ImportResult, at: datetime) -> bool:
+        """running -> done with its report; False (commit nothing) when the import is no
+        longer running (the stall sweep failed it)."""
+        ...
+
+    def refresh_statistics(self) -> None:
+        """After a large apply: have the database re-read the catalog tables' statistics
+        (counting this transaction's rows), so that the queries after the commit are planned
+        for the tables' new size, not for empty tables."""
         ...
 
 

@@ -190,22 +190,13 @@ def _pass(
         done += _apply(rows, batch, result)
         pulse(done)
         if applying and not has_errors(result):
-            if not uow.import_settlement.settle(record.id, _now(deps)):
-                raise Swept(record.id)
-            commit_catalog_change(uow, deps.version)
             written = result.counts[Outcome.CREATE] + result.counts[Outcome.UPDATE]
             if written >= REFRESH_STATISTICS_ROWS:
-                _refresh_statistics(deps, record.id)
+                uow.import_settlement.refresh_statistics()
+            if not uow.import_settlement.settle(record.id, result, _now(deps)):
+                raise Swept(record.id)
+            commit_catalog_change(uow, deps.version)
     return result
-
-
-def _refresh_statistics(deps: ImportDependencies, import_id: int) -> None:
-    """After the commit the import is done whatever happens here: a failure only leaves the
-    planner's statistics to autovacuum."""
-    try:
-        deps.records.refresh_statistics()
-    except Exception:
-        log.warning("catalog import %s: statistics not refreshed", import_id, exc_info=True)
 
 
 def _apply(rows: CatalogRows, batch: list[CatalogRow], result: ImportResult) -> int:
