@@ -7,8 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from shop.domain.money import Money, to_amount
-from shop.domain.orders.status import OrderStatus, check_cancel, check_move
-from shop.domain.payments.model import Payment
+from shop.domain.orders.status import PAID_STATUSES, OrderStatus, check_cancel, check_move
+from shop.domain.payments.model import (
+    OrderPaymentStatus,
+    Payment,
+    order_payment_status,
+    refunded_amount,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,14 @@ class Order:
     def total(self) -> Decimal:
         """Equal to the subtotal in v1: no shipping or tax yet."""
         return self.subtotal
+
+    @property
+    def payment_status(self) -> OrderPaymentStatus:
+        return order_payment_status(self.payments, order_paid=self.status in PAID_STATUSES)
+
+    @property
+    def refunded_amount(self) -> Decimal:
+        return to_amount(refunded_amount(self.payments))
 
     @property
     def quantities(self) -> dict[int, int]:

@@ -13,7 +13,9 @@ from shop.domain.orders.status import ALLOWED_MOVES, OrderStatus
 from shop.entrypoints.admin_console.blueprint import console
 from shop.entrypoints.admin_console.forms import attempt, page_count, page_number
 from shop.entrypoints.admin_console.session import actor
+from shop.entrypoints.admin_console.views.order_payments import payment_section
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.order_refunds import refund_if_cancelled
 from shop.services.audit import log
 from shop.services.audit.ports import AuditFilter
 from shop.services.orders import manage
@@ -100,6 +102,7 @@ def order_page(order_id: int) -> Any:
         order=order,
         moves=moves_of(order_id, order.status),
         history=list(reversed(history)),
+        payment=payment_section(a.audit, order),
     )
 
 
@@ -111,10 +114,12 @@ def move_order(order_id: int) -> Any:
     if target is None:
         attempt(lambda: _refuse(wanted), "")
     else:
-        attempt(
+        moved = attempt(
             lambda: manage.change_status(a.ordering.uow, a.clock, order_id, target, actor=actor()),
             f"Order #{order_id} is now {target}.",
         )
+        if moved is not None:
+            refund_if_cancelled(moved)
     return redirect(url_for("console.order_page", order_id=order_id))
 
 
