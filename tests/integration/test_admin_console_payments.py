@@ -60,6 +60,8 @@ def test_a_paid_order_cancelled_in_the_console_is_refunded_and_the_refund_audite
     order = guest_order(api, price="9.99", quantity=1)
     payment = pay(api, order).json
     page = f"/admin/orders/{order['id']}"
+    question = f"Cancel order for order #{order['id']}? 9.99 USD will be refunded."
+    assert f'data-confirm="{question}"' in console.get(page).text
     console.post(f"{page}/status", {"status": "cancelled"})
     if api.adapters.ordering.inline_refunds is None:  # on Redis it waits for a worker
         assert "Refund pending 9.99 USD" in _section(console.get(page).text)

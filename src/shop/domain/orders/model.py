@@ -88,6 +88,11 @@ class Order:
         return to_amount(refunded_amount(self.payments))
 
     @property
+    def refundable(self) -> Decimal:
+        """What its charges hold that was not refunded yet (what a cancel refunds)."""
+        return sum((p.refundable for p in self.payments), Decimal("0.00"))
+
+    @property
     def quantities(self) -> dict[int, int]:
         """Units per variant that still exists (each variant appears on one line)."""
         return {x.variant_id: x.quantity for x in self.lines if x.variant_id is not None}

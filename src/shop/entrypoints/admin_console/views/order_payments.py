@@ -35,7 +35,7 @@ class PaymentSection:
         """What a cancelled order's charges still wait to have refunded (by a job)."""
         if self.order.status != OrderStatus.CANCELLED:
             return Decimal("0.00")
-        return sum((p.refundable for p in self.order.payments), Decimal("0.00"))
+        return self.order.refundable
 
 
 def payment_section(audit: AuditQueries, order: Order) -> PaymentSection:

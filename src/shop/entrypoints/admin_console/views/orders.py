@@ -9,6 +9,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from shop.domain.errors import ValidationFailed
+from shop.domain.orders.model import Order
 from shop.domain.orders.status import ALLOWED_MOVES, OrderStatus
 from shop.entrypoints.admin_console.blueprint import console
 from shop.entrypoints.admin_console.forms import attempt, page_count, page_number
@@ -56,13 +57,20 @@ def _day(value: str, field: str, *, end: bool = False) -> datetime | None:
     return moment + timedelta(days=1) if end else moment
 
 
-def moves_of(order_id: int, status: OrderStatus) -> list[Move]:
-    allowed = ALLOWED_MOVES[status]
+def moves_of(order: Order) -> list[Move]:
+    allowed = ALLOWED_MOVES[order.status]
     return [
-        Move(str(target), LABELS[target], f"{LABELS[target]} for order #{order_id}?")
+        Move(str(target), LABELS[target], _question(order, target))
         for target in ORDER_OF_MOVES
         if target in allowed
     ]
+
+
+def _question(order: Order, target: OrderStatus) -> str:
+    question = f"{LABELS[target]} for order #{order.id}?"
+    if target == OrderStatus.CANCELLED and order.refundable > 0:
+        question += f" {order.refundable:.2f} {order.currency} will be refunded."
+    return question
 
 
 @console.route("/orders")
@@ -100,7 +108,7 @@ def order_page(order_id: int) -> Any:
     return render_template(
         "admin/order.html",
         order=order,
-        moves=moves_of(order_id, order.status),
+        moves=moves_of(order),
         history=list(reversed(history)),
         payment=payment_section(a.audit, order),
     )
