@@ -117,15 +117,17 @@ class FakePersonalData:
     def reviews_of(self, user_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.rows.reviews if r.get("user_id") == user_id]
 
-    def anonymise_orders(self, user_id: int) -> None:
-        for order in self.rows.orders:
-            if order.get("user_id") == user_id:
-                order.update(email="", full_name="", phone="")
+    def anonymise_orders(self, user_id: int) -> int:
+        own = [o for o in self.rows.orders if o.get("user_id") == user_id]
+        for order in own:
+            order.update(email="", full_name="", phone="")
+        return len(own)
 
-    def detach_reviews(self, user_id: int) -> None:
-        for review in self.rows.reviews:
-            if review.get("user_id") == user_id:
-                review["user_id"] = None
+    def detach_reviews(self, user_id: int) -> int:
+        own = [r for r in self.rows.reviews if r.get("user_id") == user_id]
+        for review in own:
+            review["user_id"] = None
+        return len(own)
 
     def claim_guest_orders(self, user_id: int, email: str) -> int:
         claimed = [o for o in self.rows.orders if o.get("user_id") is None and o["email"] == email]
