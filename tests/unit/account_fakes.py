@@ -39,6 +39,7 @@ class FakeLinkTokens:
         for token in self.rows.values():
             if token.user_id == user_id and token.purpose == purpose and token.used_at is None:
                 token.superseded_at = token.superseded_at or now
+                token.new_email = None
 
     def find(self, token_hash: str, purpose: LinkPurpose) -> LinkToken | None:
         found = [t for t in self.rows.values() if t.token_hash == token_hash]
@@ -57,6 +58,7 @@ class FakeLinkTokens:
         if token.used_at is not None:
             return False
         token.used_at = now
+        token.new_email = None
         return True
 
     def delete_for_user(self, user_id: int) -> None:

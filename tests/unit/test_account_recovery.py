@@ -270,4 +270,5 @@ def test_a_token_purpose_is_part_of_its_lookup() -> None:
         "password_reset",
         "email_verification",
         "account_deletion",
+        "email_change",
     }

@@ -64,13 +64,16 @@ class AccountEmailKind(StrEnum):
     EMAIL_VERIFICATION = "email_verification"
     ACCOUNT_DELETION = "account_deletion"
     DATA_EXPORT_READY = "data_export_ready"
+    EMAIL_CHANGE = "email_change"
+    EMAIL_CHANGE_NOTICE = "email_change_notice"
 
 
 @dataclass(frozen=True)
 class AccountEmail:
     """An email about an account, written in the same transaction as what it announces.
 
-    `secret` is the link's raw token (or the export's id); the email carries only the link.
+    `secret` is the link's raw token (or the export's id, or for an email change's notice
+    the address it goes to); the email carries only the link.
     """
 
     kind: AccountEmailKind
