@@ -179,3 +179,16 @@ class FakeAccountEmails:
 
     def add(self, email: AccountEmail, now: datetime) -> None:
         self.rows.append(email)
+
+
+class QueuedJobs:
+    """Account jobs recorded, not run: the exports a request queued."""
+
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def build_export(self, export_id: int) -> None:
+        self.queued.append(export_id)
+
+    def send_password_reset(self, email: str) -> None:
+        raise AssertionError("not expected here")

@@ -51,16 +51,6 @@ def recovery_with(
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tokens() -> InMemoryTokenStore:
     return InMemoryTokenStore()
 

@@ -21,16 +21,6 @@ OLD, NEW = "ada@example.com", "countess@example.org"
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tokens() -> InMemoryTokenStore:
     return InMemoryTokenStore()
 

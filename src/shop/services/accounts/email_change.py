@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from shop.domain.accounts.link_tokens import InvalidLinkToken, LinkPurpose
 from shop.domain.accounts.users import normalise_email
-from shop.domain.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
+from shop.domain.errors import Conflict, RateLimited, ValidationFailed
 from shop.services.accounts import links
+from shop.services.accounts.password_check import account_with_password
 from shop.services.accounts.ports import (
     AccountEmail,
     AccountEmailKind,
@@ -56,11 +57,7 @@ def request_change(
         raise ValidationFailed({"new_email": ["Not a valid email address."]}) from None
     now = change.clock.now()
     with change.uow() as uow:
-        user = uow.users.get(user_id)
-        if user is None or user.is_deleted:
-            raise NotFound("No such account.")
-        if not change.hasher.verify(user.password_hash, password):
-            raise Forbidden("The password is incorrect.")
+        user = account_with_password(uow, change.hasher, user_id, password)
         if new_email == user.email:
             raise ValidationFailed({"new_email": ["This is the account's address already."]})
         uow.link_tokens.supersede(user_id, LinkPurpose.EMAIL_CHANGE, now)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from shop.domain.accounts.link_tokens import InvalidLinkToken, LinkPurpose
 from shop.domain.accounts.users import User
 from shop.domain.audit import Actor, AuditEntry, Changes, changes_between
-from shop.domain.errors import Conflict, Forbidden, NotFound
+from shop.domain.errors import Conflict, NotFound
 from shop.services.accounts import links
+from shop.services.accounts.password_check import account_with_password
 from shop.services.accounts.ports import (
     AccountsUnitOfWork,
     AccountsUnitOfWorkFactory,
@@ -35,11 +36,7 @@ def request_deletion(erasure: Erasure, user_id: int, password: str) -> None:
     """Email a confirmation link. Raises Forbidden for a wrong password, NotFound for an
     account that is gone."""
     with erasure.uow() as uow:
-        user = uow.users.get(user_id)
-        if user is None or user.is_deleted:
-            raise NotFound("No such account.")
-        if not erasure.hasher.verify(user.password_hash, password):
-            raise Forbidden("The password is incorrect.")
+        account_with_password(uow, erasure.hasher, user_id, password)
         links.issue_and_email(uow, user_id, LinkPurpose.ACCOUNT_DELETION, erasure.clock.now())
         uow.commit()
 
