@@ -1,7 +1,7 @@
 """category versions: categories.version, for edit forms that refuse stale saves
 
-Revision ID: 0010_category_versions
-Revises: 0009
+Revision ID: 0011_category_versions
+Revises: 0010_email_change
 Create Date: 2026-12-01
 
 * categories.version counts the writes to a category (Category.touch); a console form carries
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_category_versions"
-down_revision = "0009"
+revision = "0011_category_versions"
+down_revision = "0010_email_change"
 branch_labels = None
 depends_on = None
 
