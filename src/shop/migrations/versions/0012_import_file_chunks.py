@@ -1,7 +1,7 @@
 """catalog import files in chunks
 
-Revision ID: 0010_import_file_chunks
-Revises: 0009
+Revision ID: 0012_import_file_chunks
+Revises: 0011_category_versions
 Create Date: 2026-12-01
 
 * catalog_import_chunks: an import's file as rows of about 1 MB (import_id, seq, data), so
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_import_file_chunks"
-down_revision = "0009"
+revision = "0012_import_file_chunks"
+down_revision = "0011_category_versions"
 branch_labels = None
 depends_on = None
 
