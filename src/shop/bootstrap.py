@@ -49,7 +49,7 @@ from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
 from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.bootstrap_accounts import AccountsBundle, build_accounts
+from shop.bootstrap_accounts import AccountsBundle, build_accounts, token_store
 from shop.bootstrap_bundles import (
     CatalogBundle,
     OperationsBundle,
@@ -58,6 +58,7 @@ from shop.bootstrap_bundles import (
     ReviewsBundle,
 )
 from shop.bootstrap_ordering import Ordering, build_ordering
+from shop.services.accounts.ports import TokenStore
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
@@ -138,14 +139,15 @@ def bootstrap(settings: Settings) -> Adapters:
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
     clock = SystemClock()
-    cart = _cart(settings, engine, redis, state, catalog_version)
+    tokens = token_store(redis, state)
+    cart = _cart(settings, engine, redis, state, tokens, catalog_version)
     ordering = build_ordering(settings, engine, redis, cart.store, clock)
     limits = rate_limit_storage(settings)
     accounts = build_accounts(
         settings,
         session_factory,
         redis,
-        state,
+        tokens,
         clock,
         limits.uri,
         limits.options,
@@ -260,6 +262,7 @@ def _cart(
     engine: Engine,
     redis: Redis | None,
     state: StateFile | None,
+    tokens: TokenStore,
     version: CatalogVersion,
 ) -> CartDependencies:
     """Cart writes check live stock; showing a cart may use a version-keyed copy of the
@@ -267,7 +270,7 @@ def _cart(
     store: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state, tokens=tokens)
     )
     live = SqlVariantLookup(engine)
     return CartDependencies(

@@ -78,7 +78,10 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def get(self, headers: dict[str, Any]) -> Response:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
-        return reply(items.view_cart(adapters().cart, _owner(headers)))
+        credential = auth.unchecked_credential()  # its revocation is read with the cart
+        if credential is not None:
+            return reply(items.view_signed_in_cart(adapters().cart, credential))
+        return reply(items.view_cart(adapters().cart, CartOwner.guest(headers.get("token"))))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(204)
