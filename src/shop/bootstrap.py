@@ -34,6 +34,7 @@ from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
     DATABASE,
     DATABASE_DOWN,
+    dispose,
     make_engine,
     make_session_factory,
     ping_database,
@@ -103,7 +104,7 @@ class Adapters:
 
     def close(self) -> None:
         self.ordering.close()
-        self.engine.dispose()
+        dispose(self.engine)
         for client in self.redis_clients:
             client.close()
         if self.state is not None:
