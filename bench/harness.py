@@ -290,12 +290,16 @@ class ServerConfig:
     workers: int = 2
     threads: int = 4
     worker_class: str = "gthread"  # or "sync" (threads are then ignored)
+    # A listening socket per worker process (SO_REUSEPORT): the kernel spreads new connections
+    # over the processes instead of the first one awake taking a burst of them.
+    reuse_port: bool = False
 
     @property
     def label(self) -> str:
         if self.worker_class == "sync":
             return f"sync -w {self.workers}"
-        return f"{self.workers}x{self.threads} {self.worker_class}"
+        label = f"{self.workers}x{self.threads} {self.worker_class}"
+        return label + (", reuse-port" if self.reuse_port else "")
 
 
 @contextlib.contextmanager
@@ -319,6 +323,7 @@ def gunicorn(
             "--workers",
             str(config.workers),
             *(["--threads", str(config.threads)] if config.worker_class != "sync" else []),
+            *(["--reuse-port"] if config.reuse_port else []),
             "--bind",
             f"{LOOPBACK}:{port}",
             "--graceful-timeout",

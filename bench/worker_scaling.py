@@ -1,18 +1,20 @@
-"""bench/run --workers-scaling: req/s of catalog and cart scenarios with 1 and 2 gunicorn
-worker processes (same threads each, same machine), and the ratio.
+"""bench/run --workers-scaling: req/s of the catalog, cart and checkout scenarios with 1 and 2
+gunicorn worker processes (the same threads each, the same machine), and the ratio.
 
 Shop processes share nothing but PostgreSQL and Redis, so a second worker process should
 nearly double the throughput of what is CPU-bound in Python (cached reads, cart reads) when
-there is a free core for it. The target is >= 1.7x for cached reads and cart reads; on a
-two-core machine wrk and the backing services share those cores, which caps the ratio.
-It also reports the CPU time the gunicorn processes spent per 1,000 requests: when that
-stays the same with two processes, they do not slow each other down, and the req/s ratio is
-what the free cores allow. Writes bench/results/workers-<timestamp>.json.
+there is a free core for it. The target is >= 1.7x for cached reads and cart reads. Both
+servers run side by side and the rounds interleave them (bench/scaling_rounds.py); the table
+gives the ratio of the median req/s and the range of the rounds' ratios, and the cores each
+party kept busy: when one worker process already keeps more than one core busy (its threads
+run C code outside the GIL), or wrk, PostgreSQL and Redis take the rest of two cores, the
+ratio shows the machine's limit, not the shop's. Writes bench/results/workers-<timestamp>.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -28,77 +30,46 @@ from bench.harness import (  # noqa: E402
     LoadConfig,
     ServerConfig,
     cpu_busy,
-    flush_redis,
     gunicorn,
     log,
     render_table,
-    run_wrk,
     stop_on_signals,
     write_results,
 )
-from bench.run import BY_NAME, SHOP_APP, Outcome, ShopScenarios, shop_backend  # noqa: E402
+from bench.run import SHOP_APP, ShopScenarios, shop_backend  # noqa: E402
+from bench.scaling_rounds import CHECKOUT, Rounds, Series  # noqa: E402
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: str) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def server_cpu_seconds(base: str) -> float:
-    """User + system CPU time of the gunicorn serving `base` (arbiter and worker processes)."""
-    bind = base.removeprefix("http://").encode()
-    serving: dict[str, list[str]] = {}  # pid -> its /proc stat fields (after the name)
-    for entry in Path("/proc").iterdir():
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            if bind in argv and any(b"gunicorn" in part for part in argv):
-                serving[entry.name] = _stat(entry.name)
-        except (OSError, ValueError):
-            continue  # not a process, or gone meanwhile
-    if not serving:
-        raise BenchError(f"no gunicorn process found for {base}")
-    # fields 11 and 12 after the name: utime and stime, in clock ticks
-    return sum(int(f[11]) + int(f[12]) for f in serving.values()) / CLOCK_TICKS
-
-
-def measure_with_cpu(recipes: ShopScenarios, name: str, load: LoadConfig) -> Outcome:
-    """Warm up, then one wrk run with the server's CPU time around it."""
-    scenario = BY_NAME[name]
-    outcome = Outcome(scenario)
-    try:
-        url, script, args = recipes.prepare(scenario)
-    except LookupError as exc:
-        outcome.unavailable = str(exc)
-        return outcome
-    run_wrk(url, load, script, args, duration=load.warmup)
-    before = server_cpu_seconds(recipes.base)
-    outcome.result = result = run_wrk(url, load, script, args)
-    spent = server_cpu_seconds(recipes.base) - before
-    requests = result.rps * load.duration
-    outcome.note = f"{1000 * spent / requests:.2f}" if requests else ""
-    log(f"{name}: {result.rps:.0f} req/s, {spent:.1f} CPU s in the server")
-    return outcome
-
-
-SCENARIOS = ("list_cached", "detail_cached", "cart_get", "cart_add")
+SCENARIOS = ("list_cached", "detail_cached", "cart_get", "cart_add", CHECKOUT)
 TARGET = {"list_cached": 1.7, "detail_cached": 1.7, "cart_get": 1.7}
 WORKER_COUNTS = (1, 2)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run --workers-scaling", description=__doc__)
-    parser.add_argument("-d", "--duration", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("-d", "--duration", type=int, default=10, help="seconds per run")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds before each run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each scenario per server")
     parser.add_argument("-c", "--connections", type=int, default=32)
-    parser.add_argument("-t", "--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "-t", "--wrk-threads", type=int, default=1,
+        help="wrk threads (one drives these rates with a fraction of a core)",
+    )
+    parser.add_argument(
+        "--reconnect-every", type=int, default=50, metavar="N",
+        help="renew a wrk connection every N requests (bench/wrk/reconnecting.lua; 0: never)",
+    )
+    parser.add_argument(
+        "--shared-socket", action="store_true",
+        help="gunicorn's default: one listening socket for all worker processes (else "
+        "--reuse-port, a socket per process)",
+    )
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--variants-per-product", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="3-second runs")
+    parser.add_argument("--quick", action="store_true", help="3-second runs, one round")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.warmup = 3, 1
+        args.duration, args.warmup, args.rounds = 3, 1, 1
     # what bench.run's shop_backend and ShopScenarios read
     args.stock_staleness = None
     args.seed_timeout = 1800.0
@@ -106,85 +77,112 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def measure_all(args: argparse.Namespace, load: LoadConfig) -> dict[int, dict[str, Outcome]]:
-    report: dict[str, Any] = {}
-    results: dict[int, dict[str, Outcome]] = {}
-    with shop_backend(args, report) as (redis, env, missing):
+def measure_all(args: argparse.Namespace, load: LoadConfig, report: dict[str, Any]) -> Rounds:
+    with shop_backend(args, report) as (_, env, missing), contextlib.ExitStack() as servers:
         if missing:
             raise BenchError(f"no demo catalog: {missing}")
         state: dict[str, Any] = {}
+        server_env = dict(env, SHOP_CACHE_ENABLED="1")
+        recipes = {}
         for workers in WORKER_COUNTS:
-            flush_redis(redis)
-            server = ServerConfig(workers, args.threads)
-            server_env = dict(env, SHOP_CACHE_ENABLED="1")
-            with gunicorn(SHOP_APP, server_env, server, "/healthz", f"shop x{workers}") as base:
-                recipes = ShopScenarios(base, load, args.detail_ids, state)
-                results[workers] = {n: measure_with_cpu(recipes, n, load) for n in SCENARIOS}
-    return results
+            config = ServerConfig(workers, args.threads, reuse_port=not args.shared_socket)
+            base = servers.enter_context(
+                gunicorn(SHOP_APP, server_env, config, "/healthz", f"shop x{workers}")
+            )
+            recipes[workers] = ShopScenarios(base, load, args.detail_ids, state)
+        rounds = Rounds(recipes, load, args.reconnect_every)
+        rounds.run(SCENARIOS, args.rounds)
+        return rounds
+
+
+def summarize(name: str, one: Series, two: Series) -> tuple[list[str], dict[str, Any]]:
+    """One table row and its JSON for a scenario."""
+    if one.failed or two.failed:
+        why = one.unavailable or two.unavailable or f"{one.errors + two.errors} errors"
+        return [name, "-", "-", "-", "-", f"NOT MEASURED: {why}", "-", "-", "-", "-"], {
+            "scenario": name, "failed": why
+        }
+    rate = "orders_per_s" if name == CHECKOUT else "rps"
+    ratio = two.median(rate) / one.median(rate)
+    pairs = zip(one.samples, two.samples, strict=True)
+    per_round = [getattr(b, rate) / getattr(a, rate) for a, b in pairs]
+    target = TARGET.get(name)
+    met = None if target is None else ratio >= target
+    row = [
+        name + (" (orders/s)" if name == CHECKOUT else ""),
+        f"{one.median(rate):,.0f}",
+        f"{two.median(rate):,.0f}",
+        f"{ratio:.2f}x ({min(per_round):.2f}-{max(per_round):.2f})",
+        f">={target}x" if target else "-",
+        "-" if met is None else ("ok" if met else "MISS"),
+        f"{one.median('server_cores'):.2f} / {two.median('server_cores'):.2f}",
+        f"{one.median('server_ms_per_request'):.2f} / {two.median('server_ms_per_request'):.2f}",
+        f"{one.median('wrk_cores'):.2f} / {two.median('wrk_cores'):.2f}",
+        f"{one.median('machine_cores'):.2f} / {two.median('machine_cores'):.2f}",
+    ]
+    payload = {
+        "scenario": name,
+        "rate": rate,
+        "median": {"1": one.median(rate), "2": two.median(rate)},
+        "ratio": ratio,
+        "round_ratios": per_round,
+        "target": target,
+        "target_met": met,
+        "rounds": {
+            "1": [s.as_dict() for s in one.samples],
+            "2": [s.as_dict() for s in two.samples],
+        },
+    }
+    return row, payload
 
 
 def main(argv: list[str] | None = None) -> int:
     stop_on_signals()
     args = parse_args(argv)
     load = LoadConfig(args.duration, args.connections, args.wrk_threads, args.warmup)
-    busy_before = cpu_busy()
+    busy_before, load_before = cpu_busy(), os.getloadavg()
+    report: dict[str, Any] = {}
     try:
-        results = measure_all(args, load)
+        rounds = measure_all(args, load, report)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
     rows, payload = [], []
-    failed = False
     for name in SCENARIOS:
-        one, two = (results[w][name].result for w in WORKER_COUNTS)
-        cpu = [results[w][name].note or "-" for w in WORKER_COUNTS]
-        ratio = two.rps / one.rps if one and two and one.rps else None
-        target = TARGET.get(name)
-        met = None if ratio is None or target is None else ratio >= target
-        failed = failed or any(results[w][name].failed for w in WORKER_COUNTS)
-        verdict = "-" if met is None else ("ok" if met else "MISS")
-        rows.append(
-            [
-                name,
-                f"{one.rps:,.0f}" if one else "-",
-                f"{two.rps:,.0f}" if two else "-",
-                f"{ratio:.2f}x" if ratio else "-",
-                f">={target}x" if target else "-",
-                verdict,
-                f"{cpu[0]} / {cpu[1]}",
-            ]
-        )
-        payload.append(
-            {
-                "scenario": name,
-                "rps": {"1": one.rps if one else None, "2": two.rps if two else None},
-                "ratio": ratio,
-                "server_cpu_seconds_per_1000_requests": {"1": cpu[0], "2": cpu[1]},
-                "target": target,
-                "target_met": met,
-            }
-        )
+        row, data = summarize(name, *(rounds.series[(w, name)] for w in WORKER_COUNTS))
+        rows.append(row)
+        payload.append(data)
     path = write_results(
         "workers-",
         {
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
             "cpus": os.cpu_count(),
             "gunicorn_threads": args.threads,
+            "rounds": args.rounds,
+            "reconnect_every": args.reconnect_every,
+            "reuse_port": not args.shared_socket,
             "load": asdict(load),
             "cpu_busy_before": round(busy_before, 3),
-            "cpu_busy_after": round(cpu_busy(), 3),
+            "loadavg_before": load_before,
+            "loadavg_after": os.getloadavg(),
+            "seed": report.get("seed"),
             "scenarios": payload,
         },
     )
     log(f"results: {path}")
     print(
-        f"\nWorker-process scaling: {load.duration}s per scenario, {load.connections} connections,"
-        f" {args.threads} threads per worker, {os.cpu_count()} CPUs (shared with wrk,"
-        " PostgreSQL and Redis)"
+        f"\nWorker-process scaling: {args.rounds} interleaved rounds of {load.duration}s (after"
+        f" {load.warmup}s of warm-up) per scenario and server, {load.connections} connections,"
+        f" {args.threads} threads per worker, {os.cpu_count()} CPUs shared with wrk, PostgreSQL"
+        f" and Redis; {busy_before:.0%} busy with other work before, load average"
+        f" {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
-    headers = ["scenario", "1 worker", "2 workers", "ratio", "target", "result", "CPU s/1k req"]
+    headers = [
+        "scenario", "1 worker", "2 workers", "ratio (rounds)", "target", "result",
+        "server cores", "server CPU ms/req", "wrk cores", "machine cores",
+    ]
     print(render_table(headers, rows))
-    return 1 if failed else 0
+    return 1 if any(r[5].startswith("NOT") for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from shop.adapters.sealing import Sealer
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_ordering import Ordering
 from shop.services.accounts import data_export, recovery
+from shop.services.accounts.email_change import EmailChange
 from shop.services.accounts.erasure import Erasure
 from shop.services.accounts.ports import (
     AccountJobs,
@@ -49,6 +50,7 @@ class AccountsBundle:
     login_throttle: LoginThrottle
     recovery: Recovery
     erasure: Erasure
+    email_change: EmailChange
     verification_throttle: RequestThrottle
     links: AccountLinks
     jobs: AccountJobs
@@ -76,6 +78,13 @@ def build_accounts(
 ) -> AccountsBundle:
     """The accounts feature's bundle; its emails join the ordering's outbox and delivery."""
     storage = limits_storage(limits_uri, limits_options)
+
+    def emails_throttle(name: str) -> LimitsRequestThrottle:
+        """Emails sent on request, counted per account and per client address."""
+        return LimitsRequestThrottle(
+            storage, name, settings.password_resets_per_email, settings.password_resets_per_address
+        )
+
     links = SignedAccountLinks(settings.public_url, settings.secret_key)
     sealer = Sealer(settings.secret_key)
     delivery = ordering.delivery
@@ -98,12 +107,7 @@ def build_accounts(
         uow=uow,
         hasher=hasher,
         tokens=tokens,
-        throttle=LimitsRequestThrottle(
-            storage,
-            "password-resets",
-            settings.password_resets_per_email,
-            settings.password_resets_per_address,
-        ),
+        throttle=emails_throttle("password-resets"),
         jobs=jobs,
         clock=clock,
         session_ttl_seconds=settings.refresh_token_ttl,
@@ -126,12 +130,15 @@ def build_accounts(
             clock=clock,
             session_ttl_seconds=settings.refresh_token_ttl,
         ),
-        verification_throttle=LimitsRequestThrottle(
-            storage,
-            "verification-emails",
-            settings.password_resets_per_email,
-            settings.password_resets_per_address,
+        email_change=EmailChange(
+            uow=uow,
+            hasher=hasher,
+            tokens=tokens,
+            throttle=emails_throttle("email-changes"),
+            clock=clock,
+            session_ttl_seconds=settings.refresh_token_ttl,
         ),
+        verification_throttle=emails_throttle("verification-emails"),
         links=links,
         jobs=jobs,
         mail=mail,

@@ -200,3 +200,31 @@ def test_an_admin_erases_or_exports_a_customer(api: Api, mailbox: Mailbox) -> No
     assert api.client.post(f"{base}/erasure", headers=admin).status_code == 404
     assert api.client.get("/api/v1/auth/me", headers=headers).status_code == 401
     assert tables_holding(api.adapters.settings.database_url, [email, NAME]) == {}
+
+    # Both are audited (the refused erasure and the second one are not), newest first.
+    entries = audit_of(api, admin, user_id)
+    assert [e["action"] for e in entries] == ["erase", "export"]
+    assert {(e["actor_id"], e["source"], e["entity"]) for e in entries} == {
+        (admin_id, "api", "user")
+    }
+    erased, exported = entries
+    assert list(exported["changes"]) == ["data_export"]
+    assert erased["changes"]["email"] == ["[erased]", f"deleted-{user_id}@deleted.invalid"]
+    assert erased["changes"]["full_name"] == ["[erased]", ""]
+    assert erased["changes"]["addresses"] == [1, 0]
+    assert audit_of(api, admin, admin_id) == []
+    # The search above did read the audit entries: it finds what they do hold.
+    assert tables_holding(api.adapters.settings.database_url, ["[erased]"]) == {
+        "[erased]": ["audit_log.changes"]
+    }
+
+
+def audit_of(api: Api, admin: dict[str, str], user_id: int) -> list[dict[str, Any]]:
+    listed = api.client.get(
+        "/api/v1/admin/audit",
+        query_string={"entity": "user", "entity_id": str(user_id)},
+        headers=admin,
+    )
+    assert listed.status_code == 200
+    entries: list[dict[str, Any]] = listed.json
+    return entries

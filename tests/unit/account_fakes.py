@@ -39,6 +39,7 @@ class FakeLinkTokens:
         for token in self.rows.values():
             if token.user_id == user_id and token.purpose == purpose and token.used_at is None:
                 token.superseded_at = token.superseded_at or now
+                token.new_email = None
 
     def find(self, token_hash: str, purpose: LinkPurpose) -> LinkToken | None:
         found = [t for t in self.rows.values() if t.token_hash == token_hash]
@@ -57,6 +58,7 @@ class FakeLinkTokens:
         if token.used_at is not None:
             return False
         token.used_at = now
+        token.new_email = None
         return True
 
     def delete_for_user(self, user_id: int) -> None:
@@ -117,15 +119,17 @@ class FakePersonalData:
     def reviews_of(self, user_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.rows.reviews if r.get("user_id") == user_id]
 
-    def anonymise_orders(self, user_id: int) -> None:
-        for order in self.rows.orders:
-            if order.get("user_id") == user_id:
-                order.update(email="", full_name="", phone="")
+    def anonymise_orders(self, user_id: int) -> int:
+        own = [o for o in self.rows.orders if o.get("user_id") == user_id]
+        for order in own:
+            order.update(email="", full_name="", phone="")
+        return len(own)
 
-    def detach_reviews(self, user_id: int) -> None:
-        for review in self.rows.reviews:
-            if review.get("user_id") == user_id:
-                review["user_id"] = None
+    def detach_reviews(self, user_id: int) -> int:
+        own = [r for r in self.rows.reviews if r.get("user_id") == user_id]
+        for review in own:
+            review["user_id"] = None
+        return len(own)
 
     def claim_guest_orders(self, user_id: int, email: str) -> int:
         claimed = [o for o in self.rows.orders if o.get("user_id") is None and o["email"] == email]
@@ -175,3 +179,16 @@ class FakeAccountEmails:
 
     def add(self, email: AccountEmail, now: datetime) -> None:
         self.rows.append(email)
+
+
+class QueuedJobs:
+    """Account jobs recorded, not run: the exports a request queued."""
+
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def build_export(self, export_id: int) -> None:
+        self.queued.append(export_id)
+
+    def send_password_reset(self, email: str) -> None:
+        raise AssertionError("not expected here")

@@ -51,16 +51,6 @@ def recovery_with(
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tokens() -> InMemoryTokenStore:
     return InMemoryTokenStore()
 
@@ -270,4 +260,5 @@ def test_a_token_purpose_is_part_of_its_lookup() -> None:
         "password_reset",
         "email_verification",
         "account_deletion",
+        "email_change",
     }

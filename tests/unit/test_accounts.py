@@ -15,11 +15,6 @@ from tests.unit.fakes import CLOCK, FakeHasher, FakeThrottle, FakeUnitOfWork
 PASSWORD = "long-enough"
 
 
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
 @given(st.sampled_from(["Ada@Example.COM", " ada@example.com ", "ADA@EXAMPLE.COM"]))
 def test_emails_compare_case_insensitively(email: str) -> None:
     assert normalise_email(email) == "ada@example.com"

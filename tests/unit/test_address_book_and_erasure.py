@@ -13,6 +13,7 @@ from shop.domain.accounts.link_tokens import InvalidLinkToken
 from shop.domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shop.services.accounts import address_book, data_export, erasure, registration, sign_in
 from shop.services.accounts.ports import AccountEmailKind
+from tests.unit.account_fakes import QueuedJobs
 from tests.unit.fakes import FakeClock, FakeHasher, FakeThrottle, FakeUnitOfWork
 
 PASSWORD = "long-enough"
@@ -24,27 +25,6 @@ HOME = {
     "country": "gb",
     "phone": "+44 20 7946 0000",
 }
-
-
-class QueuedJobs:
-    def __init__(self) -> None:
-        self.queued: list[int] = []
-
-    def build_export(self, export_id: int) -> None:
-        self.queued.append(export_id)
-
-    def send_password_reset(self, email: str) -> None:
-        raise AssertionError("not expected here")
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -18,11 +18,6 @@ BOSS = Actor(user_id=7, email="boss@example.com", source=Source.CONSOLE)
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def version() -> FakeCatalogVersion:
     return FakeCatalogVersion()
 

@@ -14,11 +14,6 @@ from tests.unit.fakes import CLOCK, FakeCatalogVersion, FakeClock, FakeUnitOfWor
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def version() -> FakeCatalogVersion:
     return FakeCatalogVersion()
 

@@ -42,11 +42,6 @@ def version() -> FakeCatalogVersion:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def purchases() -> FakePurchaseRecords:
     return FakePurchaseRecords()
 

@@ -15,6 +15,7 @@ PAGES = {
     AccountEmailKind.PASSWORD_RESET: "/account/reset-password?token=",
     AccountEmailKind.EMAIL_VERIFICATION: "/account/verify-email?token=",
     AccountEmailKind.ACCOUNT_DELETION: "/account/confirm-deletion?token=",
+    AccountEmailKind.EMAIL_CHANGE: "/account/confirm-email-change?token=",
 }
 DOWNLOAD_PATH = "/api/v1/me/data-export/"
 

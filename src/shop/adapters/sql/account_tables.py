@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 from shop.adapters.sql.tables import UTCDateTime, metadata, one_of
 
-LINK_PURPOSES = ("password_reset", "email_verification", "account_deletion")
+LINK_PURPOSES = ("password_reset", "email_verification", "account_deletion", "email_change")
 EXPORT_STATES = ("queued", "done", "failed")
 
 
@@ -34,6 +34,7 @@ link_tokens = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
     Column("superseded_at", UTCDateTime, nullable=True),
+    Column("new_email", String(254), nullable=True),  # an email change's address (0010)
     CheckConstraint(one_of("purpose", LINK_PURPOSES), name="purpose_known"),
 )
 Index("ix_link_tokens_user_id_purpose", link_tokens.c.user_id, link_tokens.c.purpose)

@@ -6,6 +6,8 @@ deadlock) leaves as TransactionConflict, which the use cases retry a few times.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -45,14 +47,18 @@ class SqlOrderingUnitOfWork(SqlAlchemyUnitOfWork):
             raise TransactionConflict() from exc
         super().__exit__(exc_type, exc, tb)
 
-    def commit(self) -> None:
+    @contextmanager
+    def _refusals(self, undo: Callable[[], None]) -> Iterator[None]:
+        """The base class's, and an aborted transaction (at a flush or the commit) is a
+        TransactionConflict."""
         try:
-            super().commit()
+            with super()._refusals(undo):
+                yield
         except DBAPIError as exc:
-            if is_retryable(exc):
-                self.session.rollback()
-                raise TransactionConflict() from exc
-            raise
+            if not is_retryable(exc):
+                raise
+            self.session.rollback()
+            raise TransactionConflict() from exc
 
 
 class SqlOrderingUnitOfWorkFactory:

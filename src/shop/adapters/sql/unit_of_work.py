@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -74,20 +76,24 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         """Commit; a unique or foreign-key violation found by the database is a Conflict."""
-        try:
+        with self._refusals(undo=self.rollback):
             self.session.commit()
-        except IntegrityError as exc:
-            self.session.rollback()
-            self.account_emails.discard()
-            raise Conflict("The change conflicts with existing data.") from exc
         self.account_emails.committed()
 
     def flush(self) -> None:
         """Send pending changes now, to learn generated ids before the commit."""
-        try:
+        with self._refusals(undo=self.session.rollback):
             self.session.flush()
+
+    @contextmanager
+    def _refusals(self, undo: Callable[[], None]) -> Iterator[None]:
+        """What the database refuses while writing, as the use cases know it: a unique or
+        foreign-key violation is a Conflict, once `undo` has rolled the transaction back.
+        A subclass adds the refusals of its own kind (and keeps these)."""
+        try:
+            yield
         except IntegrityError as exc:
-            self.session.rollback()
+            undo()
             raise Conflict("The change conflicts with existing data.") from exc
 
     def rollback(self) -> None:

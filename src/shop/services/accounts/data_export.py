@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from shop.domain.accounts.addresses import Address
+from shop.domain.audit import Actor, AuditEntry
 from shop.domain.errors import NotFound
 from shop.services.accounts.ports import (
     AccountEmail,
@@ -26,25 +27,45 @@ def request_export(
     uow_factory: AccountsUnitOfWorkFactory, jobs: AccountJobs, clock: Clock, user_id: int
 ) -> int:
     """Queue an export of the account; its id. Raises Conflict while one is being made."""
-    with uow_factory() as uow:
-        export_id = uow.data_exports.start(user_id, clock.now())
-        uow.commit()
-    jobs.build_export(export_id)
-    return export_id
+    return _queue_export(uow_factory, jobs, clock, user_id, admin=None)
 
 
 def export_for_admin(
-    uow_factory: AccountsUnitOfWorkFactory, jobs: AccountJobs, clock: Clock, user_id: int
+    uow_factory: AccountsUnitOfWorkFactory,
+    jobs: AccountJobs,
+    clock: Clock,
+    actor: Actor,
+    user_id: int,
 ) -> int:
-    """An admin asks for an account's export; the link goes to the account's own email.
+    """An admin asks for an account's export (audited); the link goes to the account's own
+    email. Its id.
 
     Raises NotFound for an unknown or erased account, Conflict while one is being made.
     """
+    return _queue_export(uow_factory, jobs, clock, user_id, admin=actor)
+
+
+def _queue_export(
+    uow_factory: AccountsUnitOfWorkFactory,
+    jobs: AccountJobs,
+    clock: Clock,
+    user_id: int,
+    admin: Actor | None,
+) -> int:
+    """Queue the export, and audit it in the same transaction when an admin asked for it."""
     with uow_factory() as uow:
-        user = uow.users.get(user_id)
-    if user is None or user.is_deleted:
-        raise NotFound("No such account.")
-    return request_export(uow_factory, jobs, clock, user_id)
+        now = clock.now()
+        if admin is not None:
+            user = uow.users.get(user_id)
+            if user is None or user.is_deleted:
+                raise NotFound("No such account.")
+        export_id = uow.data_exports.start(user_id, now)
+        if admin is not None:
+            changes = {"data_export": [None, export_id]}
+            uow.audit.record(AuditEntry.of(admin, now, "export", "user", user_id, changes))
+        uow.commit()
+    jobs.build_export(export_id)
+    return export_id
 
 
 def build_export(uow_factory: AccountsUnitOfWorkFactory, clock: Clock, export_id: int) -> bool:

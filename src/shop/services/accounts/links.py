@@ -16,16 +16,22 @@ EMAIL_OF = {
     LinkPurpose.PASSWORD_RESET: AccountEmailKind.PASSWORD_RESET,
     LinkPurpose.EMAIL_VERIFICATION: AccountEmailKind.EMAIL_VERIFICATION,
     LinkPurpose.ACCOUNT_DELETION: AccountEmailKind.ACCOUNT_DELETION,
+    LinkPurpose.EMAIL_CHANGE: AccountEmailKind.EMAIL_CHANGE,
 }
 
 
 def issue_and_email(
-    uow: AccountsUnitOfWork, user_id: int, purpose: LinkPurpose, now: datetime
+    uow: AccountsUnitOfWork,
+    user_id: int,
+    purpose: LinkPurpose,
+    now: datetime,
+    new_email: str | None = None,
 ) -> None:
-    """Supersede the account's older tokens of `purpose`, store a new one and record the
-    email carrying its link, all in the caller's transaction (which commits)."""
+    """Supersede the account's older tokens of `purpose`, store a new one (for an email
+    change, with the address it confirms) and record the email carrying its link, all in
+    the caller's transaction (which commits)."""
     uow.link_tokens.supersede(user_id, purpose, now)
-    token, raw = LinkToken.issue(user_id, purpose, now)
+    token, raw = LinkToken.issue(user_id, purpose, now, new_email)
     uow.link_tokens.add(token)
     uow.account_emails.add(AccountEmail(EMAIL_OF[purpose], user_id, raw), now)
 

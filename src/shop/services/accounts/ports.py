@@ -11,7 +11,7 @@ from shop.domain.accounts.addresses import Address, AddressKind
 from shop.domain.accounts.link_tokens import LinkPurpose, LinkToken
 from shop.domain.accounts.users import User
 from shop.services.audit.ports import AuditedUnitOfWork
-from shop.services.common import Page, UnitOfWork, UnitOfWorkFactory
+from shop.services.common import Page, UnitOfWorkFactory
 
 
 class PasswordHasher(Protocol):
@@ -64,13 +64,16 @@ class AccountEmailKind(StrEnum):
     EMAIL_VERIFICATION = "email_verification"
     ACCOUNT_DELETION = "account_deletion"
     DATA_EXPORT_READY = "data_export_ready"
+    EMAIL_CHANGE = "email_change"
+    EMAIL_CHANGE_NOTICE = "email_change_notice"
 
 
 @dataclass(frozen=True)
 class AccountEmail:
     """An email about an account, written in the same transaction as what it announces.
 
-    `secret` is the link's raw token (or the export's id); the email carries only the link.
+    `secret` is the link's raw token (or the export's id, or for an email change's notice
+    the address it goes to); the email carries only the link.
     """
 
     kind: AccountEmailKind
@@ -136,12 +139,14 @@ class PersonalDataRepository(Protocol):
 
     def reviews_of(self, user_id: int) -> list[dict[str, Any]]: ...
 
-    def anonymise_orders(self, user_id: int) -> None:
+    def anonymise_orders(self, user_id: int) -> int:
         """Remove name, email, phone and address lines from the account's orders, keeping
-        the country, the postal code's prefix, the lines and the totals."""
+        the country, the postal code's prefix, the lines and the totals; how many orders."""
         ...
 
-    def detach_reviews(self, user_id: int) -> None: ...
+    def detach_reviews(self, user_id: int) -> int:
+        """The account's reviews lose their author; how many."""
+        ...
 
     def claim_guest_orders(self, user_id: int, email: str) -> int:
         """Attach the guest orders placed with `email` to the account; how many."""
@@ -192,7 +197,9 @@ class AccountJobs(Protocol):
         ...
 
 
-class AccountsUnitOfWork(UnitOfWork, Protocol):
+class AccountsUnitOfWork(AuditedUnitOfWork, Protocol):
+    """The accounts' repositories; what an admin does to an account is audited."""
+
     @property
     def users(self) -> UserRepository: ...
 
@@ -210,10 +217,6 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def data_exports(self) -> DataExportRepository: ...
-
-    def flush(self) -> None:
-        """Send pending changes now, to learn generated ids before the commit."""
-        ...
 
 
 class RolesUnitOfWork(AuditedUnitOfWork, Protocol):

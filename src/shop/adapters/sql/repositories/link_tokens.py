@@ -1,4 +1,5 @@
-"""Link tokens (only their hashes) on the unit of work's session."""
+"""Link tokens (only their hashes) on the unit of work's session. An email change's new
+address is kept only while its token may still be used."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def _token(row: Any) -> LinkToken:
         used_at=row.used_at,
         superseded_at=row.superseded_at,
         id=row.id,
+        new_email=row.new_email,
     )
 
 
@@ -38,6 +40,7 @@ class SqlLinkTokenRepository:
                 token_hash=token.token_hash,
                 created_at=token.created_at,
                 expires_at=token.expires_at,
+                new_email=token.new_email,
             )
             .returning(link_tokens.c.id)
         ).scalar_one()
@@ -51,7 +54,7 @@ class SqlLinkTokenRepository:
                 link_tokens.c.used_at.is_(None),
                 link_tokens.c.superseded_at.is_(None),
             )
-            .values(superseded_at=now)
+            .values(superseded_at=now, new_email=None)
         )
 
     def find(self, token_hash: str, purpose: LinkPurpose) -> LinkToken | None:
@@ -75,7 +78,7 @@ class SqlLinkTokenRepository:
         result = self.session.execute(
             update(link_tokens)
             .where(link_tokens.c.id == token_id, link_tokens.c.used_at.is_(None))
-            .values(used_at=now)
+            .values(used_at=now, new_email=None)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

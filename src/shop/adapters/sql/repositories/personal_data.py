@@ -86,7 +86,7 @@ class SqlPersonalDataRepository:
             for row in rows
         ]
 
-    def anonymise_orders(self, user_id: int) -> None:
+    def anonymise_orders(self, user_id: int) -> int:
         email = anonymous_email(user_id)
         own = self.session.execute(
             select(orders.c.id, orders.c.email, orders.c.address).where(orders.c.user_id == user_id)
@@ -122,12 +122,14 @@ class SqlPersonalDataRepository:
                 )
                 .values(last_error=None)
             )
+        return len(own)
 
-    def detach_reviews(self, user_id: int) -> None:
+    def detach_reviews(self, user_id: int) -> int:
         """The reviews stay (and the products' ratings with them), without their author."""
-        self.session.execute(
+        result = self.session.execute(
             update(reviews).where(reviews.c.user_id == user_id).values(user_id=None)
         )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def claim_guest_orders(self, user_id: int, email: str) -> int:
         result = self.session.execute(

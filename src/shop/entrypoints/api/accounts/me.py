@@ -1,4 +1,4 @@
-"""/api/v1/me: the signed-in customer's address book and personal data."""
+"""/api/v1/me: the signed-in customer's address book, email address and personal data."""
 
 from __future__ import annotations
 
@@ -15,18 +15,22 @@ from shop.entrypoints.api.accounts.recovery_schemas import (
     AcceptedSchema,
     AddressInSchema,
     AddressPatchSchema,
+    EmailChangeSchema,
     LinkTokenSchema,
     PasswordSchema,
     SavedAddressSchema,
 )
 from shop.entrypoints.web import auth
-from shop.entrypoints.web.context import adapters
-from shop.services.accounts import address_book, data_export, erasure
+from shop.entrypoints.web.context import adapters, client_address
+from shop.services.accounts import address_book, data_export, email_change, erasure
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Addresses and personal data")
 
 EXPORT_QUEUED = {"detail": "Your data is being exported; an email will bring the link."}
 DELETION_REQUESTED = {"detail": "An email asks you to confirm the deletion."}
+EMAIL_CHANGE_REQUESTED = {
+    "detail": "Unless another account uses that address, an email to it asks you to confirm."
+}
 
 
 def _signed_in(view: Any) -> Any:
@@ -137,3 +141,39 @@ class DeletionConfirm(MethodView):
         addresses gone from every table; orders kept with their totals; reviews detached)
         and signed out everywhere."""
         erasure.confirm_deletion(adapters().accounts.erasure, body["token"])
+
+
+@blp.route("/email-change")
+class EmailChangeRequest(MethodView):
+    @_signed_in
+    @blp.arguments(EmailChangeSchema)
+    @blp.response(202, AcceptedSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body: dict[str, Any]) -> Any:
+        """Ask to move the account to `new_email`: with the right password, a link (valid 24
+        hours, older ones stop working) goes to the new address and a notice to the current
+        one; nothing changes until the link is followed. The answer is the same when another
+        account uses the address (then no link is sent). A wrong password is 403, the
+        current address 422; rate limited per account and client address (429)."""
+        email_change.request_change(
+            adapters().accounts.email_change,
+            auth.current_user_id(),
+            body["password"],
+            body["new_email"],
+            client_address(),
+        )
+        return EMAIL_CHANGE_REQUESTED
+
+
+@blp.route("/email-change/confirm")
+class EmailChangeConfirm(MethodView):
+    @blp.arguments(LinkTokenSchema)
+    @blp.response(204)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body: dict[str, Any]) -> None:
+        """Confirm with the link's token: the account uses the new address, verified, and is
+        signed out everywhere (sign in again with the new address). 409 when another
+        account took the address meanwhile."""
+        email_change.confirm_change(adapters().accounts.email_change, body["token"])

@@ -1,4 +1,5 @@
-"""Bodies of password reset, email verification and the personal-data endpoints."""
+"""Bodies of password reset, email verification, email change and the personal-data
+endpoints."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ class PasswordSchema(StrictSchema):
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
     )
+
+
+class EmailChangeSchema(PasswordSchema):
+    new_email = fields.String(required=True, validate=validate.Length(min=1, max=254))
 
 
 class AcceptedSchema(StrictSchema):

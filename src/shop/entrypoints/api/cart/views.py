@@ -13,7 +13,6 @@ from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 
-from shop.domain.cart.cart import CartOwner
 from shop.entrypoints.api import BEARER, Blueprint, ShopApi
 from shop.entrypoints.api.cart.rendering import adjustment, reply
 from shop.entrypoints.api.cart.schemas import (
@@ -27,6 +26,7 @@ from shop.entrypoints.api.cart.schemas import (
     MergeHeaderSchema,
     SetItemSchema,
 )
+from shop.entrypoints.api.cart_owner import cart_owner, unchecked_cart_owner
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
@@ -62,13 +62,6 @@ OVER_STOCK: dict[str, Any] = {
 }
 
 
-def _owner(headers: dict[str, Any]) -> CartOwner:
-    user_id = auth.optional_user_id()
-    if user_id is not None:
-        return CartOwner.user(user_id)
-    return CartOwner.guest(headers.get("token"))
-
-
 @blp.route("")
 class Cart(MethodView):
     @blp.arguments(CartTokenHeaderSchema, location="headers")
@@ -78,10 +71,10 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def get(self, headers: dict[str, Any]) -> Response:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
-        credential = auth.unchecked_credential()  # its revocation is read with the cart
-        if credential is not None:
+        owner, credential = unchecked_cart_owner(headers.get("token"))
+        if credential is not None:  # its revocation is read with the cart, in one round trip
             return reply(items.view_signed_in_cart(adapters().cart, credential))
-        return reply(items.view_cart(adapters().cart, CartOwner.guest(headers.get("token"))))
+        return reply(items.view_cart(adapters().cart, owner))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(204)
@@ -90,7 +83,7 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def delete(self, headers: dict[str, Any]) -> None:
         """Empty the cart. A guest's token stays valid until the cart expires."""
-        items.clear_cart(adapters().cart, _owner(headers))
+        items.clear_cart(adapters().cart, cart_owner(headers.get("token")))
 
 
 @blp.route("/items")
@@ -112,10 +105,8 @@ class CartItems(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
         """Add units of a variant to the cart (a guest without a cart gets a new one)."""
-        view = items.add_item(
-            adapters().cart, _owner(headers), body["variant_id"], body["quantity"]
-        )
-        return reply(view)
+        owner = cart_owner(headers.get("token"))
+        return reply(items.add_item(adapters().cart, owner, body["variant_id"], body["quantity"]))
 
 
 @blp.route("/items/<int:variant_id>")
@@ -131,8 +122,8 @@ class CartItem(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def put(self, headers: dict[str, Any], body: dict[str, Any], variant_id: int) -> Response:
         """Set a line's quantity; 0 removes the line."""
-        view = items.set_item(adapters().cart, _owner(headers), variant_id, body["quantity"])
-        return reply(view)
+        owner = cart_owner(headers.get("token"))
+        return reply(items.set_item(adapters().cart, owner, variant_id, body["quantity"]))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(200, CartSchema, headers=CART_TOKEN_RESPONSE_HEADER)
@@ -141,7 +132,8 @@ class CartItem(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def delete(self, headers: dict[str, Any], variant_id: int) -> Response:
         """Remove a line (removing a line that is not there changes nothing)."""
-        return reply(items.remove_item(adapters().cart, _owner(headers), variant_id))
+        owner = cart_owner(headers.get("token"))
+        return reply(items.remove_item(adapters().cart, owner, variant_id))
 
 
 @blp.route("/merge")

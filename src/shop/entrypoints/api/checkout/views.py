@@ -13,6 +13,7 @@ from shop.domain.errors import Conflict, ValidationFailed
 from shop.domain.orders.checkout import OutOfStock
 from shop.domain.orders.model import Address
 from shop.entrypoints.api import BEARER
+from shop.entrypoints.api.cart_owner import cart_owner
 from shop.entrypoints.api.checkout.schemas import (
     REPLAYED_HEADER,
     REPLAYED_RESPONSE_HEADER,
@@ -22,7 +23,6 @@ from shop.entrypoints.api.checkout.schemas import (
 )
 from shop.entrypoints.api.orders.schemas import present_json
 from shop.entrypoints.api.schemas import ProblemSchema
-from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.metrics import record_checkout
 from shop.entrypoints.web.problems import PROBLEM_JSON
@@ -39,13 +39,6 @@ SHORT_STOCK: dict[str, Any] = {
     "description": "Lines lack stock (`errors.lines: [{variant_id, requested, available}]`), "
     "a variant is inactive, or the same Idempotency-Key is in flight. Nothing was written.",
 }
-
-
-def _owner(headers: dict[str, Any]) -> CartOwner:
-    user_id = auth.optional_user_id()
-    if user_id is not None:
-        return CartOwner.user(user_id)
-    return CartOwner.guest(headers.get("cart_token"))
 
 
 def _key(headers: dict[str, Any], owner: CartOwner, body: dict[str, Any]) -> IdempotencyKey | None:
@@ -116,7 +109,7 @@ class CheckoutResource(MethodView):
     def post(self, headers: dict[str, Any], body: dict[str, Any]) -> Response:
         """Place an order from the cart: stock is checked and taken, the order written and
         its confirmation email recorded in one transaction; then the cart is emptied."""
-        owner = _owner(headers)
+        owner = cart_owner(headers.get("cart_token"))
         key = _key(headers, owner, body)
         contact = _contact(owner, body)
         try:

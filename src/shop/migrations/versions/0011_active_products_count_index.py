@@ -1,7 +1,7 @@
 """an index of the active products, for the capped count of a product list
 
-Revision ID: 0010_active_products_count_index
-Revises: 0009
+Revision ID: 0011_active_products_count_index
+Revises: 0010_email_change
 Create Date: 2026-12-01
 
 A public product list counts its matches up to 10,001 (API.md "pagination"). Without a
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_active_products_count_index"
-down_revision = "0009"
+revision = "0011_active_products_count_index"
+down_revision = "0010_email_change"
 branch_labels = None
 depends_on = None
 
