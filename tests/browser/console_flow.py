@@ -105,8 +105,9 @@ def adjust_stock(page: Page, base_url: str, product_id: int) -> None:
     screenshot(page, "variant")
 
 
-def place_order(base_url: str, product_id: int) -> int:
-    """A guest buys two units of the product's first variant through the public API."""
+def place_paid_order(base_url: str, product_id: int) -> int:
+    """A guest buys two units of the product's first variant through the public API and pays
+    with the test provider's card that succeeds."""
     product = requests.get(f"{base_url}/api/v1/products/{product_id}", timeout=5).json()
     variant_id = product["variants"][0]["id"]
     added = requests.post(
@@ -119,16 +120,34 @@ def place_order(base_url: str, product_id: int) -> int:
         timeout=10,
     )
     assert order.status_code == 201, order.text
-    return int(order.json()["id"])
+    order_id, token = int(order.json()["id"]), order.json()["order_token"]
+    paid = requests.post(
+        f"{base_url}/api/v1/orders/{order_id}/payments",
+        json={"test_card": "4242424242424242"},
+        headers={"X-Order-Token": token},
+        timeout=10,
+    )
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["status"] == "succeeded", paid.text
+    return order_id
 
 
 def move_order(page: Page, base_url: str, order_id: int) -> None:
-    """Each move is a confirmed button; only the allowed ones are shown."""
+    """The paid order's payment section; each move is a confirmed button, and only the
+    allowed ones are shown."""
     page.goto(f"{base_url}/admin/orders")
     page.get_by_role("link", name=f"#{order_id}").click()
-    expect(page.get_by_role("button", name="Mark shipped")).to_have_count(0)
+    expect(page.locator("#order-status")).to_have_text("paid")
+    expect(page.get_by_role("button", name="Mark paid")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Payments")).to_be_visible()
+    expect(page.locator("#payment-status")).to_have_text("paid")
+    payments = page.get_by_role("table", name=f"Payments of order #{order_id}")
+    row = payments.locator("tbody tr")
+    expect(row).to_have_count(1)
+    for cell in ("test", "succeeded", "30.00 USD", "0.00 USD"):
+        expect(row.get_by_role("cell", name=cell, exact=True)).to_have_count(1)
+    expect(row.get_by_role("cell", name=re.compile(r"^test_shop-payment-\d+$"))).to_have_count(1)
     for button, status in (
-        ("Mark paid", "paid"),
         ("Mark shipped", "shipped"),
         ("Mark delivered", "delivered"),
     ):
@@ -146,11 +165,11 @@ def read_audit_log(page: Page, base_url: str) -> None:
         return rows.filter(has=page.get_by_role("cell", name=name, exact=True))
 
     expect(action("stock")).to_have_count(1)
-    expect(action("status")).to_have_count(3)
+    expect(action("status")).to_have_count(2)  # shipped, delivered (the payment paid it)
     expect(action("create")).to_have_count(1 + 2 + 1 + 5)  # category, attributes, product, variants
     expect(action("update")).to_have_count(4)  # the four attribute values
     expect(rows.filter(has=page.get_by_role("cell", name="console", exact=True))).to_have_count(
-        1 + 2 + 1 + 5 + 4 + 1 + 3
+        1 + 2 + 1 + 5 + 4 + 1 + 2
     )
     page.get_by_label("Entity", exact=True).select_option("product")
     page.get_by_role("button", name="Filter").click()

@@ -21,7 +21,7 @@ def _walk_through(page: Page, base_url: str) -> None:
     flow.public_api_shows(base_url, product_id)
     flow.search_products(page, base_url)
     flow.adjust_stock(page, base_url, product_id)
-    flow.move_order(page, base_url, flow.place_order(base_url, product_id))
+    flow.move_order(page, base_url, flow.place_paid_order(base_url, product_id))
     flow.read_audit_log(page, base_url)
     flow.find_customer(page, base_url, ADMIN)
     flow.sign_out(page, base_url)

@@ -95,6 +95,34 @@ def test_a_form_saved_over_a_newer_version_is_refused(app: Flask) -> None:
     assert _product(console, pid)["name"] == "Tee by other"
 
 
+def test_a_category_renamed_or_deleted_over_a_newer_version_is_refused(app: Flask) -> None:
+    console = signed_in_console(app)
+    console.post("/admin/categories", {"name": "Shirts"})
+    page = console.get("/admin/categories").text
+    category = console.client.get("/api/v1/categories").json[0]  # type: ignore[index]
+    assert "version" not in category  # the API's shape is unchanged
+    cid = category["id"]
+    assert page.count('<input type="hidden" name="version" value="1">') == 2  # rename, delete
+    other_admin = signed_in_console(app, "other@example.com")
+    other_admin.post(f"/admin/categories/{cid}", {"name": "Tees", "version": "1"})
+    audited = len(_entries(console))
+
+    stale = console.post(f"/admin/categories/{cid}", {"name": "Tops", "version": "1"})
+    assert stale.status_code == 302
+    shown = console.client.get(stale.headers["Location"]).text
+    assert "Category &#39;Tees&#39; was changed by someone else" in shown
+    assert "(your version 1, now 2)" in shown
+    deleted = console.post(f"/admin/categories/{cid}/delete", {"version": "1"})
+    assert "changed by someone else" in console.client.get(deleted.headers["Location"]).text
+    assert console.client.get("/api/v1/categories").json == [  # nothing changed
+        {"id": cid, "name": "Tees", "slug": "shirts"}
+    ]
+    assert len(_entries(console)) == audited
+
+    console.post(f"/admin/categories/{cid}", {"name": "Tops", "version": "2"})
+    assert console.client.get("/api/v1/categories").json[0]["name"] == "Tops"  # type: ignore[index]
+
+
 def test_bulk_actions_report_a_result_per_product(app: Flask) -> None:
     console = signed_in_console(app)
     _, pid = _build_catalog(console)

@@ -66,7 +66,7 @@ class FakeCategoryRepository:
         category.id = next(_ids)
         self.rows[category.id] = category
 
-    def get(self, category_id: int) -> Category | None:
+    def get(self, category_id: int, *, for_update: bool = False) -> Category | None:
         return self.rows.get(category_id)
 
     def delete(self, category: Category) -> None:

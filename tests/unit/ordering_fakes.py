@@ -103,8 +103,15 @@ class FakeOrders:
         return order.id
 
     def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
+        """The order with its payments, oldest first (as the SQL repository loads it)."""
         order = self.state.orders.get(order_id)
-        return copy.deepcopy(order) if order is not None else None
+        if order is None:
+            return None
+        found = copy.deepcopy(order)
+        found.payments = tuple(
+            copy.deepcopy(p) for p in self.state.payments.values() if p.order_id == order_id
+        )
+        return found
 
     def set_status(
         self, order_id: int, current: OrderStatus, target: OrderStatus, now: datetime

@@ -77,6 +77,29 @@ def test_a_stale_version_is_refused(uow: FakeUnitOfWork, version: FakeCatalogVer
     assert uow.products.get(pid).name == "Mine"  # type: ignore[union-attr]
 
 
+def test_a_category_saved_or_deleted_over_a_newer_version_is_refused(
+    uow: FakeUnitOfWork, version: FakeCatalogVersion
+) -> None:
+    category = categories.create_category(uow, version, "Shirts", actor=BOSS, clock=CLOCK)
+    assert category.id is not None
+    assert category.version == 1
+    categories.update_category(uow, version, category.id, name="Tees", expected_version=1)
+    categories.update_category(uow, version, category.id, name="Tees", expected_version=2)
+    stored = uow.categories.get(category.id)
+    assert stored is not None
+    assert stored.version == 2  # a save that changed nothing is no new version
+    entries = len(uow.audit_entries)
+    with pytest.raises(Conflict, match="changed by someone else") as refused:
+        categories.update_category(uow, version, category.id, name="Shirts", expected_version=1)
+    assert refused.value.current_version == 2
+    with pytest.raises(Conflict, match="your version 1, now 2"):
+        categories.delete_category(uow, version, category.id, expected_version=1)
+    assert uow.categories.get(category.id).name == "Tees"  # type: ignore[union-attr]
+    assert len(uow.audit_entries) == entries
+    categories.delete_category(uow, version, category.id, expected_version=2)
+    assert uow.categories.get(category.id) is None
+
+
 def test_an_adjustment_is_relative_and_never_below_zero(
     uow: FakeUnitOfWork, version: FakeCatalogVersion
 ) -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from shop.domain.audit import Actor, Source
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from shop.domain.orders.checkout import build_order
@@ -16,6 +17,7 @@ from shop.domain.orders.model import Address, Buyer
 from shop.domain.orders.status import OrderStatus
 from shop.domain.payments.model import Payment, PaymentStatus
 from shop.domain.payments.test_cards import DECLINED, SUCCEEDS
+from shop.services.orders import manage
 from shop.services.orders.manage import Viewer
 from shop.services.payments import events, expiry, refunds, start
 from shop.services.payments.events import Payments
@@ -220,6 +222,43 @@ def test_a_late_success_after_cancel_is_refunded_once(uow: FakeOrderingUnitOfWor
     assert payments.gateway.refunds == {f"shop-refund-{payment.id}": Decimal("25.00")}  # type: ignore[attr-defined]
     assert uow.state.payments[payment.id].refunded == Decimal("25.00")
     assert status_of(uow, order_id) == OrderStatus.CANCELLED
+
+
+def test_an_admin_cancel_audits_the_refund_it_asks_for_and_the_job_the_refund_it_made(
+    uow: FakeOrderingUnitOfWorkFactory,
+) -> None:
+    payments = payments_of(uow)
+    order_id = place(uow)
+    payment = start.start_payment(payments, OWNER, order_id, SUCCEEDS).payment
+    admin = Actor(user_id=1, email="boss@example.com", source=Source.CONSOLE)
+    manage.change_status(uow, payments.clock, order_id, OrderStatus.CANCELLED, actor=admin)
+    requested = [e for e in uow.state.audit if e.entity == "payment"]
+    assert [(e.action, e.entity_id, e.source, e.actor_email, e.changes) for e in requested] == [
+        (
+            "refund",
+            str(payment.id),
+            "console",
+            "boss@example.com",
+            {"refund_requested": [None, "25.00"]},
+        ),
+    ]
+    refunds.settle_cancelled_order(payments, order_id)
+    refunds.settle_cancelled_order(payments, order_id)  # a retried job: no second entry
+    made = [e for e in uow.state.audit if e.entity == "payment"][1:]
+    assert [(e.action, e.source, e.actor_id, e.changes) for e in made] == [
+        ("refund", "system", None, {"refunded": ["0.00", "25.00"]}),
+    ]
+
+
+def test_a_cancel_of_an_unpaid_order_asks_for_no_refund(
+    uow: FakeOrderingUnitOfWorkFactory,
+) -> None:
+    payments = payments_of(uow)
+    order_id = place(uow)
+    start.start_payment(payments, OWNER, order_id, DECLINED)
+    admin = Actor(user_id=1, email="boss@example.com", source=Source.API)
+    manage.cancel_order(uow, payments.clock, Viewer(is_admin=True), order_id, actor=admin)
+    assert [e.entity for e in uow.state.audit] == ["order"]
 
 
 def test_a_refund_retried_after_a_crash_uses_the_same_key(

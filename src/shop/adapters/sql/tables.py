@@ -103,6 +103,8 @@ categories = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(120), nullable=False),
     Column("slug", String(120), nullable=False, unique=True),
+    # Category.version: bumped by every rename or re-slug (edit forms; migration 0011).
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 attributes = Table(

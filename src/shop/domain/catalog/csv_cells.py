@@ -1,7 +1,8 @@
 """Cells of the catalog CSV: booleans, prices, stock, and the CSV-injection guard.
 
 A spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as
-a formula; such cells are written with a leading `'` and read back without it.
+a formula; such cells are written with a leading `'` and read back without it. A cell that
+itself begins with `'` gets one too, so that the guard's quote is never confused with the text's.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal
 from shop.domain.limits import MAX_INTEGER
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED_STARTS = (*FORMULA_STARTS, "'")
 _PRICE = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
 _WHOLE = re.compile(r"^\d{1,10}$")
 TRUE, FALSE = "true", "false"
@@ -23,12 +25,12 @@ class CellError(ValueError):
 
 def neutralise(cell: str) -> str:
     """The cell as written to a file: formulas made inert with a leading `'`."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return "'" + cell if cell.startswith(_QUOTED_STARTS) else cell
 
 
 def restore(cell: str) -> str:
     """The cell as read from a file: the leading `'` of a neutralised cell removed."""
-    if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_STARTS):
+    if cell.startswith("'") and cell[1:].startswith(_QUOTED_STARTS):
         return cell[1:]
     return cell
 

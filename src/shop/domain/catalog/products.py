@@ -14,6 +14,7 @@ from shop.domain.catalog.rules import (
     check_price,
     check_slug,
     check_stock,
+    check_version,
     normalise_sku,
 )
 from shop.domain.catalog.taxonomy import AttributeValue
@@ -183,12 +184,7 @@ class Product:
 
     def check_version(self, expected: int | None) -> None:
         """Refuse a write based on an older reading of the product (None: no check)."""
-        if expected is not None and expected != self.version:
-            raise Conflict(
-                f"Product {self.name!r} was changed by someone else since you opened it "
-                f"(your version {expected}, now {self.version}); reload it and make your "
-                "change again."
-            )
+        check_version(f"Product {self.name!r}", expected, self.version)
 
     def touch(self, at: datetime) -> None:
         """Record that a write changed the product at `at` (the use case's clock)."""

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from shop.domain.errors import ValidationFailed
+from shop.domain.errors import Conflict, ValidationFailed
 from shop.domain.money import to_amount
 
 _SKU = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
@@ -88,3 +88,14 @@ def check_stock(stock: int) -> int:
     if stock < 0:
         raise ValidationFailed({"stock": ["Must not be negative."]})
     return stock
+
+
+def check_version(what: str, expected: int | None, current: int) -> None:
+    """Refuse a write based on an older reading of `what` (expected None: no check): a form
+    that showed version N saves only while the entity is still at N."""
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"{what} was changed by someone else since you opened it "
+            f"(your version {expected}, now {current}); reload it and make your change again.",
+            current_version=current,
+        )

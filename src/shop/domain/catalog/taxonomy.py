@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from shop.domain.catalog.rules import MAX_ATTRIBUTE_TEXT, MAX_CATEGORY_NAME, check_name, check_slug
+from shop.domain.catalog.rules import (
+    MAX_ATTRIBUTE_TEXT,
+    MAX_CATEGORY_NAME,
+    check_name,
+    check_slug,
+    check_version,
+)
 from shop.domain.errors import Conflict, ValidationFailed
 
 
@@ -14,11 +20,22 @@ from shop.domain.errors import Conflict, ValidationFailed
 class Category:
     name: str
     slug: str
+    # Counts the writes to the category: a form that shows version N may save (or delete)
+    # only while the category is still at N (check_version).
+    version: int = field(default=1, kw_only=True)
     id: int | None = None
 
     def __post_init__(self) -> None:
         self.name = check_name(self.name, "name", MAX_CATEGORY_NAME)
         self.slug = check_slug(self.slug)
+
+    def check_version(self, expected: int | None) -> None:
+        """Refuse a write based on an older reading of the category (None: no check)."""
+        check_version(f"Category {self.name!r}", expected, self.version)
+
+    def touch(self) -> None:
+        """Record that a write changed the category."""
+        self.version += 1
 
     def rename(self, name: str) -> None:
         self.name = check_name(name, "name", MAX_CATEGORY_NAME)

@@ -7,8 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from shop.domain.money import Money, to_amount
-from shop.domain.orders.status import OrderStatus, check_cancel, check_move
-from shop.domain.payments.model import Payment
+from shop.domain.orders.status import PAID_STATUSES, OrderStatus, check_cancel, check_move
+from shop.domain.payments.model import (
+    OrderPaymentStatus,
+    Payment,
+    order_payment_status,
+    refunded_amount,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,19 @@ class Order:
     def total(self) -> Decimal:
         """Equal to the subtotal in v1: no shipping or tax yet."""
         return self.subtotal
+
+    @property
+    def payment_status(self) -> OrderPaymentStatus:
+        return order_payment_status(self.payments, order_paid=self.status in PAID_STATUSES)
+
+    @property
+    def refunded_amount(self) -> Decimal:
+        return to_amount(refunded_amount(self.payments))
+
+    @property
+    def refundable(self) -> Decimal:
+        """What its charges hold that was not refunded yet (what a cancel refunds)."""
+        return sum((p.refundable for p in self.payments), Decimal("0.00"))
 
     @property
     def quantities(self) -> dict[int, int]:

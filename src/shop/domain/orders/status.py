@@ -23,6 +23,9 @@ ALLOWED_MOVES: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.CANCELLED: frozenset(),
 }
 
+# Someone was paid for these (an admin may mark an order paid without a payment).
+PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+
 # A customer may cancel only what nobody has been paid for yet; an admin also a paid order.
 CUSTOMER_CANCELLABLE = frozenset({OrderStatus.PENDING})
 ADMIN_CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.PAID})

@@ -57,10 +57,14 @@ def create_category(
     return with_slug_retries(slug is None, attempt)
 
 
-def _category(uow: CategoriesUnitOfWork, category_id: int) -> Category:
-    category = uow.categories.get(category_id)
+def _category(
+    uow: CategoriesUnitOfWork, category_id: int, expected_version: int | None
+) -> Category:
+    """The category, locked until the commit and still at `expected_version` (when given)."""
+    category = uow.categories.get(category_id, for_update=True)
     if category is None:
         raise NotFound(f"No category with id {category_id}.")
+    category.check_version(expected_version)
     return category
 
 
@@ -71,21 +75,25 @@ def update_category(
     name: str | Unset = UNSET,
     slug: str | Unset = UNSET,
     *,
+    expected_version: int | None = None,
     actor: Actor = SYSTEM,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Category:
     """Rename a category and/or change its slug (the slug never changes by itself).
 
-    Raises NotFound, ValidationFailed, or Conflict when the new slug is taken.
+    Raises NotFound, ValidationFailed, or Conflict when the new slug is taken or the category
+    is no longer at `expected_version` (when given).
     """
     with uow_factory() as uow:
-        category = _category(uow, category_id)
+        category = _category(uow, category_id, expected_version)
         before = category_fields(category)
         if not isinstance(name, Unset):
             category.rename(name)
         if not isinstance(slug, Unset):
             category.change_slug(free_slug(uow.categories, slug, category.name, category.slug))
         changes = changes_between(before, category_fields(category))
+        if changes:
+            category.touch()
         record(uow, actor, clock, "update", "category", category_id, changes)
         commit_catalog_change(uow, version)
         return category
@@ -96,12 +104,14 @@ def delete_category(
     version: CatalogVersion,
     category_id: int,
     *,
+    expected_version: int | None = None,
     actor: Actor = SYSTEM,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Delete a category. Raises NotFound, or Conflict while products are in it."""
+    """Delete a category. Raises NotFound, or Conflict while products are in it or when it
+    is no longer at `expected_version` (when given)."""
     with uow_factory() as uow:
-        category = _category(uow, category_id)
+        category = _category(uow, category_id, expected_version)
         if uow.categories.in_use(category_id):
             raise Conflict("The category still has products; move or delete them first.")
         uow.categories.delete(category)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from shop.domain.audit import SYSTEM, Actor, AuditEntry
 from shop.domain.errors import NotFound
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.domain.orders.tokens import token_matches
+from shop.domain.payments.audit import refund_requested
 from shop.services.common import Clock, TransactionConflict, check_window, with_retries
 from shop.services.orders.ports import OrderFilters, OrdersUnitOfWork, OrdersUnitOfWorkFactory
 
@@ -125,8 +127,21 @@ def _change(
         if actor is not None:
             changes = {"status": [str(current), str(order.status)]}
             work.audit.record(AuditEntry.of(actor, now, "status", "order", order_id, changes))
+            _audit_refund_requests(work, actor, order, now)
         work.commit()
     return order
+
+
+def _audit_refund_requests(
+    work: OrdersUnitOfWork, actor: Actor, order: Order, now: datetime
+) -> None:
+    """An admin's cancel asks for every charge of the order to be refunded (a job carries it
+    out after the commit): the request is the admin's change, audited with the cancel."""
+    if order.status != OrderStatus.CANCELLED:
+        return
+    for payment in order.payments:
+        if payment.refundable > 0:
+            work.audit.record(refund_requested(actor, now, payment))
 
 
 def _store_move(work: OrdersUnitOfWork, order: Order, current: OrderStatus) -> None:

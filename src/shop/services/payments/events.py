@@ -15,7 +15,7 @@ from shop.services.payments.ports import (
     ProviderEvent,
     RefundDispatcher,
 )
-from shop.services.payments.settlement import Applied, apply_status
+from shop.services.payments.settlement import Applied, apply_status, record_refund
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,7 @@ def _apply(payments: Payments, event: ProviderEvent) -> tuple[Applied, bool]:
                     amount=event.amount,
                     currency=event.currency,
                 )
-            if event.refunded is not None and locked.record_refund(event.refunded, now):
-                work.payments.save(locked)
+            if event.refunded is not None and record_refund(work, locked, event.refunded, now):
                 applied = replace(applied, refunded=True)
         work.commit()
     return applied, True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from shop.domain.orders.status import OrderStatus
 from shop.services.common import with_retries
 from shop.services.payments.events import Payments
+from shop.services.payments.settlement import record_refund
 
 SWEEP_LIMIT = 100
 
@@ -33,8 +34,7 @@ def _refund(payments: Payments, order_id: int) -> int:
                 continue
             assert payment.id is not None
             total = payments.gateway.refund(payment, remaining, refund_key(payment.id))
-            payment.record_refund(total, payments.clock.now())
-            work.payments.save(payment)
+            record_refund(work, payment, total, payments.clock.now())
             made += 1
         work.commit()
     for _ in range(made):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
+from shop.domain.payments.audit import refund_recorded
 from shop.domain.payments.model import Payment, PaymentStatus
 from shop.services.common import TransactionConflict
 from shop.services.payments.ports import PaymentsUnitOfWork
@@ -71,3 +72,16 @@ def _mark_paid(work: PaymentsUnitOfWork, order: Order, now: datetime) -> None:
     order.move_to(OrderStatus.PAID, now)
     if not work.orders.set_status(order.id, current, OrderStatus.PAID, now):
         raise TransactionConflict()
+
+
+def record_refund(
+    work: PaymentsUnitOfWork, payment: Payment, total_refunded: Decimal, now: datetime
+) -> bool:
+    """Keep the provider's cumulative refunded amount of `payment`; a growth is saved and
+    audited in the caller's transaction. False when it did not grow (a repeated report)."""
+    before = payment.refunded
+    if not payment.record_refund(total_refunded, now):
+        return False
+    work.payments.save(payment)
+    work.audit.record(refund_recorded(now, payment, before))
+    return True

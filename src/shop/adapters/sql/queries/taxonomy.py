@@ -17,7 +17,7 @@ av = tables.attribute_values
 class Taxonomy(SqlReads):
     def categories(self, page: int, page_size: int) -> Page:
         query = (
-            select(c.c.id, c.c.name, c.c.slug)
+            select(c.c.id, c.c.name, c.c.slug, c.c.version)
             .order_by(func.lower(c.c.name), c.c.id)
             .limit(page_size)
             .offset(offset(page, page_size))

@@ -27,8 +27,10 @@ class SqlCategoryRepository:
     def add(self, category: Category) -> None:
         self.session.add(category)
 
-    def get(self, category_id: int) -> Category | None:
-        return self.session.get(Category, category_id)
+    def get(self, category_id: int, *, for_update: bool = False) -> Category | None:
+        if not for_update:
+            return self.session.get(Category, category_id)
+        return self.session.get(Category, category_id, with_for_update=True, populate_existing=True)
 
     def delete(self, category: Category) -> None:
         self.session.delete(category)

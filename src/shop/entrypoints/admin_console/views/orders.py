@@ -9,11 +9,14 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from shop.domain.errors import ValidationFailed
+from shop.domain.orders.model import Order
 from shop.domain.orders.status import ALLOWED_MOVES, OrderStatus
 from shop.entrypoints.admin_console.blueprint import console
 from shop.entrypoints.admin_console.forms import attempt, page_count, page_number
 from shop.entrypoints.admin_console.session import actor
+from shop.entrypoints.admin_console.views.order_payments import payment_section
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.order_refunds import refund_if_cancelled
 from shop.services.audit import log
 from shop.services.audit.ports import AuditFilter
 from shop.services.orders import manage
@@ -54,13 +57,20 @@ def _day(value: str, field: str, *, end: bool = False) -> datetime | None:
     return moment + timedelta(days=1) if end else moment
 
 
-def moves_of(order_id: int, status: OrderStatus) -> list[Move]:
-    allowed = ALLOWED_MOVES[status]
+def moves_of(order: Order) -> list[Move]:
+    allowed = ALLOWED_MOVES[order.status]
     return [
-        Move(str(target), LABELS[target], f"{LABELS[target]} for order #{order_id}?")
+        Move(str(target), LABELS[target], _question(order, target))
         for target in ORDER_OF_MOVES
         if target in allowed
     ]
+
+
+def _question(order: Order, target: OrderStatus) -> str:
+    question = f"{LABELS[target]} for order #{order.id}?"
+    if target == OrderStatus.CANCELLED and order.refundable > 0:
+        question += f" {order.refundable:.2f} {order.currency} will be refunded."
+    return question
 
 
 @console.route("/orders")
@@ -98,8 +108,9 @@ def order_page(order_id: int) -> Any:
     return render_template(
         "admin/order.html",
         order=order,
-        moves=moves_of(order_id, order.status),
+        moves=moves_of(order),
         history=list(reversed(history)),
+        payment=payment_section(a.audit, order),
     )
 
 
@@ -111,10 +122,12 @@ def move_order(order_id: int) -> Any:
     if target is None:
         attempt(lambda: _refuse(wanted), "")
     else:
-        attempt(
+        moved = attempt(
             lambda: manage.change_status(a.ordering.uow, a.clock, order_id, target, actor=actor()),
             f"Order #{order_id} is now {target}.",
         )
+        if moved is not None:
+            refund_if_cancelled(moved)
     return redirect(url_for("console.order_page", order_id=order_id))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from shop.entrypoints.admin_console.blueprint import console
-from shop.entrypoints.admin_console.forms import attempt, text
+from shop.entrypoints.admin_console.forms import attempt, optional_int, text
 from shop.entrypoints.admin_console.session import actor
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog import attributes, categories, reads
@@ -76,6 +76,7 @@ def edit_category(category_id: int) -> Any:
             a.catalog.version,
             category_id,
             name=text("name"),
+            expected_version=optional_int(request.form.get("version")),
             actor=actor(),
             clock=a.clock,
         ),
@@ -89,7 +90,12 @@ def delete_category(category_id: int) -> Any:
     a = adapters()
     attempt(
         lambda: categories.delete_category(
-            a.catalog.uow, a.catalog.version, category_id, actor=actor(), clock=a.clock
+            a.catalog.uow,
+            a.catalog.version,
+            category_id,
+            expected_version=optional_int(request.form.get("version")),
+            actor=actor(),
+            clock=a.clock,
         ),
         "Category deleted.",
     )

@@ -41,7 +41,15 @@ class AuditEntrySchema(Schema):
     actor_id = fields.Integer(required=True, allow_none=True)
     actor_email = fields.String(required=True)
     source = fields.String(required=True, metadata={"enum": ["api", "console", "import", "system"]})
-    action = fields.String(required=True)
+    action = fields.String(
+        required=True,
+        metadata={
+            "description": "create, update, delete, deactivate, status, stock, refund... A "
+            "refund (entity payment) is recorded twice: the admin's cancel of a paid order "
+            "asks for it (changes.refund_requested, with the cancel), then the provider's "
+            "confirmation (source system, changes.refunded [before, after])"
+        },
+    )
     entity = fields.String(required=True)
     entity_id = fields.String(required=True)
     changes = fields.Dict(

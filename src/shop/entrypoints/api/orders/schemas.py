@@ -10,18 +10,12 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shop.domain.money import to_amount
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
-from shop.domain.payments.model import (
-    OrderPaymentStatus,
-    PaymentStatus,
-    order_payment_status,
-    refunded_amount,
-)
+from shop.domain.payments.model import OrderPaymentStatus, PaymentStatus
 from shop.entrypoints.api.schemas import StrictSchema
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "1299.00"}
 STATUSES = [str(s) for s in OrderStatus]
 ORDER_TOKEN_HEADER = "X-Order-Token"
-PAID_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 
 
 def no_control_characters(value: str) -> None:
@@ -142,9 +136,7 @@ def present(order: Order) -> dict[str, Any]:
         "subtotal": str(to_amount(order.subtotal)),
         "total": str(to_amount(order.total)),
         "currency": order.currency,
-        "payment_status": str(
-            order_payment_status(order.payments, order_paid=order.status in PAID_STATUSES)
-        ),
+        "payment_status": str(order.payment_status),
         "payments": [
             {
                 "id": p.id,
@@ -155,7 +147,7 @@ def present(order: Order) -> dict[str, Any]:
             }
             for p in order.payments
         ],
-        "refunded_amount": str(to_amount(refunded_amount(order.payments))),
+        "refunded_amount": str(order.refunded_amount),
         "pay_by": order.pay_by if order.status == OrderStatus.PENDING else None,
         "created_at": order.created_at,
         "updated_at": order.updated_at or order.created_at,

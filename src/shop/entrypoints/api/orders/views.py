@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from shop.domain.errors import Forbidden, Unauthorized
-from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE
 from shop.entrypoints.api.orders.schemas import (
@@ -22,6 +21,7 @@ from shop.entrypoints.api.orders.schemas import (
 )
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
+from shop.entrypoints.web.order_refunds import refund_if_cancelled
 from shop.services.orders import manage
 from shop.services.orders.manage import Viewer
 from shop.services.orders.ports import OrderFilters
@@ -117,7 +117,7 @@ class OrderItem(MethodView):
         order = manage.change_status(
             a.ordering.uow, a.clock, order_id, target, actor=auth.api_actor()
         )
-        return present(_refunded_if_cancelled(order))
+        return present(refund_if_cancelled(order))
 
 
 @blp.route("/<int:order_id>/cancel")
@@ -133,11 +133,4 @@ class OrderCancel(MethodView):
         who = viewer()
         by_admin = auth.api_actor() if who.is_admin else None
         cancelled = manage.cancel_order(a.ordering.uow, a.clock, who, order_id, actor=by_admin)
-        return present(_refunded_if_cancelled(cancelled))
-
-
-def _refunded_if_cancelled(order: Order) -> Order:
-    """A cancelled order's charges are refunded by a job (nothing to do for an unpaid one)."""
-    if order.status == OrderStatus.CANCELLED and order.id is not None and order.payments:
-        adapters().ordering.payments.refunds.dispatch(order.id)
-    return order
+        return present(refund_if_cancelled(cancelled))
