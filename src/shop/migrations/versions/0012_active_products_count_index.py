@@ -1,7 +1,7 @@
 """an index of the active products, for the capped count of a product list
 
-Revision ID: 0011_active_products_count_index
-Revises: 0010_email_change
+Revision ID: 0012_active_products_count_index
+Revises: 0011_category_versions
 Create Date: 2026-12-01
 
 A public product list counts its matches up to 10,001 (API.md "pagination"). Without a
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_active_products_count_index"
-down_revision = "0010_email_change"
+revision = "0012_active_products_count_index"
+down_revision = "0011_category_versions"
 branch_labels = None
 depends_on = None
 
