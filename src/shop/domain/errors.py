@@ -57,8 +57,8 @@ class Unauthorized(DomainError):
 class TokenRevoked(Unauthorized):
     """The caller's token (or its login, or every token of its account) was revoked."""
 
-    def __init__(self) -> None:
-        super().__init__("The token has been revoked.")
+    def __init__(self, detail: str = "The token has been revoked.") -> None:
+        super().__init__(detail)
 
 
 class ValidationFailed(DomainError):
