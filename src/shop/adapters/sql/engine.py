@@ -144,9 +144,11 @@ def unavailable_when_down() -> Iterator[None]:
 
 
 def ping_database(engine: Engine) -> None:
-    """Raise unless the database answers a trivial query."""
-    with connect(engine) as connection:
-        connection.execute(text("SELECT 1"))
+    """Raise unless the database answers a trivial query, through each of the engine's pools
+    (a failed ping also retires that pool's connections from before an outage)."""
+    for each in engines_of(engine):
+        with connect(each) as connection:
+            connection.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
