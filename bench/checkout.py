@@ -65,9 +65,10 @@ def _request(
     return response.status, dict(response.getheaders()), response.read()
 
 
-def client(args: tuple[str, list[int], float, int]) -> dict[str, Any]:
-    """One client: cart of 3 variants, checkout, repeat until `deadline` (a process of its own)."""
-    base, variant_ids, deadline, seed = args
+def client(args: tuple[str, list[int], float, int, int]) -> dict[str, Any]:
+    """One client: a cart of `lines` variants, checkout, repeat until `deadline` (a process of
+    its own); only the checkout request is timed."""
+    base, variant_ids, deadline, seed, lines = args
     rng = random.Random(seed)
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -75,7 +76,7 @@ def client(args: tuple[str, list[int], float, int]) -> dict[str, Any]:
     errors: dict[str, int] = {}
     while time.time() < deadline:
         token: str | None = None
-        for variant_id in rng.sample(variant_ids, 3):
+        for variant_id in rng.sample(variant_ids, lines):
             headers = {"X-Cart-Token": token} if token else {}
             item = json.dumps({"variant_id": variant_id, "quantity": 1})
             status, response_headers, _ = _request(conn, "/api/v1/cart/items", item, headers)
@@ -92,11 +93,16 @@ def client(args: tuple[str, list[int], float, int]) -> dict[str, Any]:
     return {"latencies": latencies, "errors": errors}
 
 
-def drive(base: str, variant_ids: list[int], clients: int, seconds: float) -> dict[str, Any]:
-    deadline = time.time() + seconds
-    started = time.time()
-    with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        results = pool.map(client, [(base, variant_ids, deadline, n) for n in range(clients)])
+def drive(
+    base: str, variant_ids: list[int], clients: int, seconds: float, lines: int = 3
+) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(clients) as pool:
+        pool.map(time.sleep, [0.0] * clients)  # the processes are up before the clock starts
+        deadline = time.time() + seconds
+        started = time.time()
+        work = [(base, variant_ids, deadline, n, lines) for n in range(clients)]
+        results = pool.map(client, work)
     elapsed = time.time() - started
     latencies = sorted(x for r in results for x in r["latencies"])
     errors: dict[str, int] = {}

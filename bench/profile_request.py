@@ -1,7 +1,8 @@
 """Where one request's time goes: cProfile over N in-process requests on PostgreSQL + Redis.
 
     .venv/bin/python bench/profile_request.py "/api/v1/products?page_size=20" --no-cache
-    .venv/bin/python bench/profile_request.py /api/v1/cart --cart
+    .venv/bin/python bench/profile_request.py /api/v1/cart --cart [--signed-in]
+    .venv/bin/python bench/profile_request.py /api/v1/cart/items --cart --add
 
 Starts a private PostgreSQL and Redis (tests/support/servers.py), seeds the demo catalog, and times
 the path through Flask's test client (no HTTP server: this isolates the app's own cost);
@@ -24,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text  # noqa: E402
 from tests.support.servers import start_postgres, start_redis  # noqa: E402
 
 from shop.adapters.sql import migrations  # noqa: E402
@@ -41,9 +43,18 @@ def mean_seconds(call: Any, count: int) -> tuple[float, float]:
     return wall, (time.process_time() - cpu_started) / count
 
 
-def fill_cart(client: Any, lines: int = 5) -> dict[str, str]:
-    """A guest cart of `lines` in-stock variants; the headers that name it."""
-    headers: dict[str, str] = {}
+def signed_in(client: Any) -> dict[str, str]:
+    """A new customer's Authorization header."""
+    account = {"email": "profile@example.com", "password": "profile-password"}
+    assert client.post("/api/v1/auth/register", json=account).status_code == 201
+    tokens = client.post("/api/v1/auth/login", json=account).json
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def fill_cart(client: Any, lines: int = 5, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """A cart of `lines` in-stock variants (a guest's without `headers`); the headers that
+    name it."""
+    headers = dict(headers or {})
     for summary in client.get("/api/v1/products?in_stock=true&page_size=50").json:
         variants = client.get(f"/api/v1/products/{summary['id']}").json["variants"]
         stocked = [v for v in variants if v["stock"] > 0 and v["is_active"]]
@@ -55,7 +66,9 @@ def fill_cart(client: Any, lines: int = 5) -> dict[str, str]:
             json={"variant_id": stocked[0]["id"], "quantity": 1},
         )
         assert reply.status_code == 200, reply.json
-        headers = {"X-Cart-Token": reply.headers.get("X-Cart-Token", headers.get("X-Cart-Token"))}
+        token = reply.headers.get("X-Cart-Token", headers.get("X-Cart-Token"))
+        if token:
+            headers["X-Cart-Token"] = token
         lines -= 1
         if not lines:
             return headers
@@ -67,8 +80,22 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--no-cache", action="store_true", help="catalog response cache off")
     parser.add_argument("--cart", action="store_true", help="send a 5-line guest cart's token")
+    parser.add_argument("--lines", type=int, default=5, help="lines of the --cart")
+    parser.add_argument(
+        "--signed-in", action="store_true", help="as a customer (Bearer token), not a guest"
+    )
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="POST one unit of the cart's first line to PATH (cart add), not GET PATH",
+    )
     parser.add_argument("-n", type=int, default=500, help="requests to profile")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--sort",
+        default="cumulative",
+        help="pstats orders, comma-separated: cumulative (default), tottime...",
+    )
     args = parser.parse_args()
     with start_postgres() as pg, start_redis() as redis:
         migrations.upgrade(pg.url)
@@ -94,13 +121,22 @@ def main() -> None:
             jwt_secret_key="q" * 32,
             data_dir=Path(tempfile.mkdtemp()),
             cache_enabled=not args.no_cache,
+            max_line_quantity=1_000_000,
+            cheap_password_hashing=True,
         )
-        client = create_app(settings).test_client()
-        headers: dict[str, str] = {}
+        app = create_app(settings)
+        with app.extensions["shop"].engine.begin() as connection:  # adds never run out
+            connection.execute(text("UPDATE variants SET stock = 1000000"))
+        client = app.test_client()
+        headers = signed_in(client) if args.signed_in else {}
         if args.cart:
-            headers = fill_cart(client)
+            headers = fill_cart(client, args.lines, headers)
+        first_line = client.get("/api/v1/cart", headers=headers).json["items"][:1]
 
         def request() -> Any:
+            if args.add:
+                body = {"variant_id": first_line[0]["variant_id"], "quantity": 1}
+                return client.post(args.path, headers=headers, json=body)
             return client.get(args.path, headers=headers)
 
         status = request().status_code
@@ -117,7 +153,8 @@ def main() -> None:
         for _ in range(args.n):
             request()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        for order in args.sort.split(","):
+            pstats.Stats(profiler).sort_stats(order).print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from bench.harness import (  # noqa: E402
     wait_until_quiet,
     write_results,
 )
+from bench.line_scaling import compare, comparison_table, lines_of, measure_checkout  # noqa: E402
 
 SHOP_APP = "shop.entrypoints.wsgi:app"
 LIST_PATH = "/api/v1/products?page_size=20"
@@ -66,6 +67,7 @@ class Scenario:
     what: str
     min_ratio: float | None = None  # of the hello-world ceiling's req/s
     max_p99_ms: float | None = None
+    versus_ceiling: bool = True  # False: a row for the per-line comparisons only
 
     @property
     def target(self) -> str:
@@ -79,21 +81,40 @@ class Scenario:
         return ", ".join(parts) or "-"
 
 
+P99 = 100.0  # ms, at 32 connections, every scenario
 SCENARIOS = [
     Scenario("hello", "hello", "GET / of bench/hello_app.py: jsonify(hello='world')"),
-    Scenario("list_cached", "cached", f"GET {LIST_PATH}, catalog cache on", 0.8),
-    Scenario("list_uncached", "uncached", f"GET {LIST_PATH}, SHOP_CACHE_ENABLED=0", 0.15),
-    Scenario("detail_uncached", "uncached", "GET /api/v1/products/{id} rotating, cache off", 0.3),
-    Scenario("detail_cached", "cached", "GET /api/v1/products/{id} rotating, cache on"),
+    Scenario("list_cached", "cached", f"GET {LIST_PATH}, catalog cache on", 0.85, P99),
+    Scenario("list_uncached", "uncached", f"GET {LIST_PATH}, SHOP_CACHE_ENABLED=0", 0.18, P99),
+    Scenario(
+        "detail_uncached", "uncached", "GET /api/v1/products/{id} rotating, cache off", 0.3, P99
+    ),
+    Scenario(
+        "detail_cached", "cached", "GET /api/v1/products/{id} rotating, cache on", 0.85, P99
+    ),
     Scenario(
         "cart_add",
         "cached",
         "POST /api/v1/cart/items quantity 1, a guest cart per connection",
-        0.35,
-        100,
+        0.3,
+        P99,
     ),
     Scenario(
-        "cart_get", "cached", f"GET /api/v1/cart of a {CART_LINES}-line guest cart", 0.35, 100
+        "cart_get", "cached", f"GET /api/v1/cart of a {CART_LINES}-line guest cart", 0.5, P99
+    ),
+    Scenario("cart_get_3", "cached", "GET /api/v1/cart of a 3-line guest cart", None, P99),
+    Scenario("cart_get_50", "cached", "GET /api/v1/cart of a 50-line guest cart", None, P99),
+    Scenario(
+        "checkout_1",
+        "cached",
+        "POST /api/v1/checkout of a 1-line guest cart, 1 client (the cart fill untimed)",
+        versus_ceiling=False,
+    ),
+    Scenario(
+        "checkout_20",
+        "cached",
+        "POST /api/v1/checkout of a 20-line guest cart, 1 client (the cart fill untimed)",
+        versus_ceiling=False,
     ),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
@@ -194,16 +215,16 @@ def discover_catalog(base: str, detail_ids: int, want_variants: int) -> Catalog:
     return catalog
 
 
-def create_carts(base: str, catalog: Catalog, count: int) -> list[str]:
-    """`count` guest carts of CART_LINES lines each; their tokens."""
+def create_carts(base: str, catalog: Catalog, count: int, lines: int = CART_LINES) -> list[str]:
+    """`count` guest carts of `lines` lines each; their tokens."""
     variants = catalog.variant_ids
-    if len(variants) < CART_LINES:
-        raise LookupError(f"only {len(variants)} variants with stock; a cart needs {CART_LINES}")
+    if len(variants) < lines:
+        raise LookupError(f"only {len(variants)} variants with stock; a cart needs {lines}")
     tokens = []
     for n in range(count):
         token: str | None = None
-        for line in range(CART_LINES):
-            variant = variants[(n * CART_LINES + line) % len(variants)]
+        for line in range(lines):
+            variant = variants[(n * lines + line) % len(variants)]
             headers = {"X-Cart-Token": token} if token else {}
             status, answer_headers, body = http(
                 "POST",
@@ -221,9 +242,9 @@ def create_carts(base: str, catalog: Catalog, count: int) -> list[str]:
     status, _, body = http("GET", f"{base}/api/v1/cart", headers={"X-Cart-Token": tokens[0]})
     if status != 200 or not isinstance(body, dict):
         raise LookupError(f"GET /api/v1/cart: {problem(status, body)}")
-    lines = len(body.get("items") or [])
-    if lines != CART_LINES:
-        raise LookupError(f"GET /api/v1/cart: the cart has {lines} lines, not {CART_LINES}")
+    found = len(body.get("items") or [])
+    if found != lines:
+        raise LookupError(f"GET /api/v1/cart: the cart has {found} lines, not {lines}")
     return tokens
 
 
@@ -271,7 +292,7 @@ class ShopScenarios:
 
     def catalog(self) -> Catalog:
         if "catalog" not in self.state:
-            self.state["catalog"] = discover_catalog(self.base, self.detail_ids, want_variants=40)
+            self.state["catalog"] = discover_catalog(self.base, self.detail_ids, want_variants=60)
         found: Catalog = self.state["catalog"]
         return found
 
@@ -294,10 +315,33 @@ class ShopScenarios:
         if scenario.name == "cart_get":
             tokens = create_carts(self.base, self.catalog(), self.load.connections)
             return self.base + "/api/v1/cart", "cart_get.lua", tokens
+        if scenario.name.startswith("cart_get_"):
+            lines = lines_of(scenario.name)
+            # Reads of one cart never conflict: a few carts serve every connection.
+            count = min(self.load.connections, 8)
+            tokens = create_carts(self.base, self.catalog(), count, lines)
+            return self.base + "/api/v1/cart", "cart_get.lua", tokens
         raise AssertionError(f"no recipe for {scenario.name}")
 
+    def checkout(self, scenario: Scenario) -> Outcome:
+        outcome = Outcome(scenario)
+        try:
+            variants = self.catalog().variant_ids
+            outcome.result = measure_checkout(
+                self.base, variants, lines_of(scenario.name), self.load.duration
+            )
+        except LookupError as exc:
+            outcome.unavailable = str(exc)
+            log(f"{scenario.name}: NOT RUN: {exc}")
+        return outcome
+
     def run(self, scenarios: list[Scenario]) -> list[Outcome]:
-        return [measure(s, self.load, functools.partial(self.prepare, s)) for s in scenarios]
+        return [
+            self.checkout(s)
+            if s.name.startswith("checkout_")
+            else measure(s, self.load, functools.partial(self.prepare, s))
+            for s in scenarios
+        ]
 
 
 def ceiling_drift(outcomes: list[Outcome]) -> float | None:
@@ -316,7 +360,7 @@ def judge(outcomes: list[Outcome], load: LoadConfig) -> float | None:
         s, r = outcome.scenario, outcome.result
         if r is None:
             continue
-        if ceiling:
+        if ceiling and s.versus_ceiling:
             outcome.ratio = r.rps / ceiling
         if s.min_ratio is None and s.max_p99_ms is None:
             continue
@@ -492,6 +536,7 @@ def run(args: argparse.Namespace) -> int:
         "load": asdict(load),
         "gunicorn": asdict(server),
     }
+    load_before = os.getloadavg()
     busy_before = wait_until_quiet(args.wait_quiet)
     warnings = [w for w in [busy_warning(busy_before, "before")] if w]
     for warning in warnings:
@@ -505,13 +550,18 @@ def run(args: argparse.Namespace) -> int:
         outcomes["hello_end"] = measure_ceiling(HELLO_END, load, server)
 
     busy_after = cpu_busy()
+    load_after = os.getloadavg()
     warnings += [w for w in [busy_warning(busy_after, "after")] if w]
     ordered = [outcomes[s.name] for s in [*args.selected, HELLO_END] if s.name in outcomes]
     ceiling = judge(ordered, load)
     drift = ceiling_drift(ordered)
     if drift is not None and drift > 0.15:
         warnings.append(f"the two hello runs differ by {drift:.0%}: the machine's speed drifted")
+    per_line = compare({o.scenario.name: o.result for o in ordered})
     report.update(
+        per_line=per_line,
+        load_average_before=load_before,
+        load_average_after=load_after,
         cpu_busy_before=round(busy_before, 3),
         cpu_busy_after=round(busy_after, 3),
         ceiling_rps=ceiling,
@@ -527,6 +577,11 @@ def run(args: argparse.Namespace) -> int:
         "ceiling = mean req/s of the hello runs" + (f" = {ceiling:,.0f}" if ceiling else "")
     )
     print(table(ordered))
+    if per_line:
+        print()
+        print(comparison_table(per_line))
+    before, after = (" ".join(f"{x:.2f}" for x in avg) for avg in (load_before, load_after))
+    print(f"load average (1, 5, 15 min) before the run: {before}; after: {after}")
     for warning in warnings:
         print(f"note: {warning}")
     failed = [o for o in ordered if o.failed]

@@ -34,6 +34,7 @@ from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
     DATABASE,
     DATABASE_DOWN,
+    dispose,
     make_engine,
     make_session_factory,
     ping_database,
@@ -49,7 +50,7 @@ from shop.adapters.sql.queries.products import SqlCatalogQueries
 from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
 from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from shop.bootstrap_accounts import AccountsBundle, build_accounts
+from shop.bootstrap_accounts import AccountsBundle, build_accounts, token_store
 from shop.bootstrap_bundles import (
     CatalogBundle,
     OperationsBundle,
@@ -58,6 +59,7 @@ from shop.bootstrap_bundles import (
     ReviewsBundle,
 )
 from shop.bootstrap_ordering import Ordering, build_ordering
+from shop.services.accounts.ports import TokenStore
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
 from shop.services.cart.ports import CartDependencies, CartRules, CartStore
@@ -102,7 +104,7 @@ class Adapters:
 
     def close(self) -> None:
         self.ordering.close()
-        self.engine.dispose()
+        dispose(self.engine)
         for client in self.redis_clients:
             client.close()
         if self.state is not None:
@@ -138,14 +140,15 @@ def bootstrap(settings: Settings) -> Adapters:
     if redis is not None:
         probes[REDIS] = partial(ping_redis, redis)
     clock = SystemClock()
-    cart = _cart(settings, engine, redis, state, catalog_version)
+    tokens = token_store(redis, state)
+    cart = _cart(settings, engine, redis, state, tokens, catalog_version)
     ordering = build_ordering(settings, engine, redis, cart.store, clock)
     limits = rate_limit_storage(settings)
     accounts = build_accounts(
         settings,
         session_factory,
         redis,
-        state,
+        tokens,
         clock,
         limits.uri,
         limits.options,
@@ -261,6 +264,7 @@ def _cart(
     engine: Engine,
     redis: Redis | None,
     state: StateFile | None,
+    tokens: TokenStore,
     version: CatalogVersion,
 ) -> CartDependencies:
     """Cart writes check live stock; showing a cart may use a version-keyed copy of the
@@ -268,7 +272,7 @@ def _cart(
     store: CartStore = (
         RedisCartStore(redis, settings.cart_ttl)
         if redis is not None
-        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state)
+        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state, tokens=tokens)
     )
     live = SqlVariantLookup(engine)
     return CartDependencies(

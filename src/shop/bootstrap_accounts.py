@@ -60,11 +60,16 @@ class AccountsBundle:
     customers: CustomerQueries
 
 
+def token_store(redis: Redis | None, state: StateFile | None) -> TokenStore:
+    """Revocation state: Redis when configured, else this process (kept in the state file)."""
+    return RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
+
+
 def build_accounts(
     settings: Settings,
     session_factory: sessionmaker[Session],
     redis: Redis | None,
-    state: StateFile | None,
+    tokens: TokenStore,
     clock: Clock,
     limits_uri: str,
     limits_options: dict[str, float | str | bool],
@@ -90,7 +95,6 @@ def build_accounts(
     delivery.composers[ACCOUNT_EMAIL] = partial(account_emails.compose, mail)
     delivery.chores.append(partial(data_export.purge_expired, uow, clock))
     hasher = Argon2Hasher(cheap=settings.cheap_password_hashing)
-    tokens: TokenStore = RedisTokenStore(redis) if redis is not None else InMemoryTokenStore(state)
     jobs: AccountJobs = (
         RqAccountJobs(redis)
         if redis is not None

@@ -2,8 +2,9 @@
 
 SQLAlchemy's events see what the ORM and Core execute, not what the driver adds (psycopg2's
 implicit BEGIN, the pool's ROLLBACK on check-in), and every one of those is a round trip.
-`received(engine, server)` turns `log_statement=all` on for the connections the engine opens
-meanwhile (its pool is emptied first and after) and reads back what the server logged.
+`received(engine, server)` turns `log_statement=all` on for the connections the engine (and its
+read-only twin) opens meanwhile (their pools are emptied first and after) and reads back what
+the server logged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import psycopg2
 from sqlalchemy import Engine, event
 
+from shop.adapters.sql.engine import dispose, engines_of
 from tests.support.servers import PostgresServer
 
 LOGGED = "-c log_statement=all"
@@ -33,14 +35,17 @@ def received(engine: Engine, server: PostgresServer) -> Iterator[list[str]]:
     def logged(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
         cparams["options"] = f"{cparams.get('options', '')} {LOGGED}".strip()
 
-    engine.dispose()
+    engines = engines_of(engine)
+    dispose(engine)
     start = server.logfile.stat().st_size
-    event.listen(engine, "do_connect", logged)
+    for each in engines:
+        event.listen(each, "do_connect", logged)
     try:
         yield seen
     finally:
-        event.remove(engine, "do_connect", logged)
-        engine.dispose()
+        for each in engines:
+            event.remove(each, "do_connect", logged)
+        dispose(engine)
     seen.extend(_logged_since(server, start))
 
 

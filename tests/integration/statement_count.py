@@ -1,4 +1,5 @@
-"""Counting the SQL statements a request sends (SQLAlchemy's before_cursor_execute)."""
+"""Counting the SQL statements a request sends (SQLAlchemy's before_cursor_execute), on the
+app's engine and its read-only twin."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from shop.adapters.sql.engine import engines_of
+
 
 @contextmanager
 def statements(engine: Engine) -> Iterator[list[str]]:
@@ -16,8 +19,11 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         sent.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    engines = engines_of(engine)
+    for each in engines:
+        event.listen(each, "before_cursor_execute", record)
     try:
         yield sent
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for each in engines:
+            event.remove(each, "before_cursor_execute", record)

@@ -1,5 +1,6 @@
 """A cart add is at most 2 Redis round trips (the lines, then one script that checks the cap
-and writes), a cart read 1 (the cart's hash and the catalog version in one pipeline)."""
+and writes), a cart read 1 (the cart's hash and the catalog version in one pipeline, with the
+signed-in caller's token revocation keys)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_a_refused_add_changes_nothing_in_the_same_round_trips(
     assert client.get("/api/v1/cart", headers=guest).json["count"] == 1
 
 
-def test_a_signed_in_read_adds_only_the_revocation_check(
+def test_a_signed_in_read_checks_the_revocation_in_the_same_round_trip(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = Api(client=app.test_client(), app=app)
@@ -67,4 +68,6 @@ def test_a_signed_in_read_adds_only_the_revocation_check(
     api.client.get("/api/v1/cart", headers=headers)  # the first read sets the catalog version
     with round_trips(monkeypatch) as read:
         assert api.client.get("/api/v1/cart", headers=headers).status_code == 200
-    assert len(read) == 2, read  # the token's revocation (one MGET), then the cart
+    assert len(read) == 1, read
+    assert b"MGET" in read[0], read  # the token's revocation keys...
+    assert b"HGETALL" in read[0], read  # ...and the cart, in one pipeline

@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 
 from shop.adapters.memory.cart_store import InMemoryCartStore
+from shop.adapters.memory.tokens import InMemoryTokenStore
 from shop.domain.cart.cart import Adjustment, CapReason, CartOwner, new_guest_token
 from shop.domain.cart.pricing import VariantSnapshot
-from shop.domain.errors import Conflict, NotFound, ValidationFailed
+from shop.domain.errors import Conflict, NotFound, TokenRevoked, ValidationFailed
 from shop.services.cart import items as cart
 from shop.services.cart import merge
 from shop.services.cart.ports import (
     CartDependencies,
     CartRules,
     CartStore,
+    Credential,
     MergeResult,
 )
 from shop.services.cart.priced import CartView
@@ -326,3 +328,35 @@ def test_a_merge_gives_up_when_the_guest_cart_never_settles(lookup: FakeVariantL
     token = guest_cart(store, {1: 1})
     with pytest.raises(Conflict):
         merge.merge_carts(deps(store, lookup), 1, token)
+
+
+@pytest.mark.parametrize(
+    "revoke",
+    [
+        lambda tokens: tokens.revoke("j1", 60),
+        lambda tokens: tokens.revoke_family("f1", 60),
+        lambda tokens: tokens.revoke_user(7, 101.0, 60),
+    ],
+    ids=["token", "login", "account"],
+)
+def test_a_signed_in_read_with_a_revoked_token_raises_before_pricing(
+    lookup: FakeVariantLookup, revoke: Any
+) -> None:
+    tokens = InMemoryTokenStore()
+    store = InMemoryCartStore(ttl_seconds=3600, tokens=tokens)
+    store.add(CartOwner.user(7), 1, 2, cap=10, create=True)
+    credential = Credential(jti="j1", family="f1", user_id=7, issued_at=100.0)
+    assert cart.view_signed_in_cart(deps(store, lookup), credential).cart.count == 2
+    revoke(tokens)
+    lookup.calls.clear()
+    with pytest.raises(TokenRevoked):
+        cart.view_signed_in_cart(deps(store, lookup), credential)
+    assert lookup.calls == []  # nothing of the cart was priced
+
+
+def test_a_store_without_a_token_store_refuses_a_checked_read() -> None:
+    credential = Credential(jti="j", family=None, user_id=1, issued_at=0.0)
+    with pytest.raises(RuntimeError):
+        InMemoryCartStore(ttl_seconds=60).checked_lines_and_catalog_version(
+            CartOwner.user(1), credential
+        )

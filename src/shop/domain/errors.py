@@ -54,6 +54,13 @@ class Unauthorized(DomainError):
     title = "Unauthorized"
 
 
+class TokenRevoked(Unauthorized):
+    """The caller's token (or its login, or every token of its account) was revoked."""
+
+    def __init__(self, detail: str = "The token has been revoked.") -> None:
+        super().__init__(detail)
+
+
 class ValidationFailed(DomainError):
     """Input broke a rule; `errors` maps a field name to its messages."""
 

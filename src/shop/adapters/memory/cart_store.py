@@ -13,10 +13,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from shop.adapters.memory.state_file import StateFile
 from shop.domain.cart.cart import Cart, CartOwner
-from shop.services.cart.ports import AddResult, MergeResult
+from shop.services.cart.ports import AddResult, Credential, MergeResult
 
 NAMESPACE = "carts"
 
@@ -25,6 +26,12 @@ NAMESPACE = "carts"
 class _Entry:
     cart: Cart
     expires_at: float
+
+
+class TokenRevocations(Protocol):
+    def is_token_revoked(
+        self, jti: str, family: str | None, user_id: int, issued_at: float
+    ) -> bool: ...
 
 
 def _name(owner: CartOwner) -> str:
@@ -37,8 +44,10 @@ class InMemoryCartStore:
         ttl_seconds: int,
         clock: Callable[[], float] = time.monotonic,
         state: StateFile | None = None,
+        tokens: TokenRevocations | None = None,
     ) -> None:
         self._ttl = ttl_seconds
+        self._tokens = tokens
         self._clock = clock
         self._carts: dict[str, _Entry] = {}
         self._lock = threading.Lock()
@@ -101,6 +110,16 @@ class InMemoryCartStore:
 
     def lines_and_catalog_version(self, owner: CartOwner) -> tuple[dict[int, int] | None, None]:
         return self.lines(owner), None  # the version lives elsewhere; reading it is free
+
+    def checked_lines_and_catalog_version(
+        self, owner: CartOwner, credential: Credential
+    ) -> tuple[dict[int, int] | None, None] | None:
+        if self._tokens is None:
+            raise RuntimeError("this cart store was built without the token store to check")
+        c = credential
+        if self._tokens.is_token_revoked(c.jti, c.family, c.user_id, c.issued_at):
+            return None
+        return self.lines_and_catalog_version(owner)
 
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool

@@ -17,8 +17,10 @@ from redis import Redis
 
 from shop.adapters.redis.catalog_version import VERSION_KEY
 from shop.adapters.redis.client import redis_down_is_unavailable
+from shop.adapters.redis.tokens import PREFIX as TOKEN_PREFIX
+from shop.adapters.redis.tokens import revocation_keys, revoked_by
 from shop.domain.cart.cart import CartOwner, MergedLine
-from shop.services.cart.ports import AddResult, MergeResult
+from shop.services.cart.ports import AddResult, Credential, MergeResult
 
 MARKER = "_"
 
@@ -136,8 +138,10 @@ class RedisCartStore:
         ttl_seconds: int,
         prefix: str = "shop:cart:",
         catalog_version_key: str = VERSION_KEY,
+        token_prefix: str = TOKEN_PREFIX,
     ) -> None:
         self._redis = client
+        self._token_prefix = token_prefix
         self._catalog_version_key = catalog_version_key
         self._ttl = ttl_seconds
         self._prefix = prefix
@@ -162,11 +166,34 @@ class RedisCartStore:
         self, owner: CartOwner
     ) -> tuple[dict[int, int] | None, str | None]:
         """HGETALL and the version's GET in one pipeline: a cart read is one round trip."""
+        _, lines, version = self._read(owner)
+        return lines, version
+
+    @redis_down_is_unavailable()
+    def checked_lines_and_catalog_version(
+        self, owner: CartOwner, credential: Credential
+    ) -> tuple[dict[int, int] | None, str | None] | None:
+        """The token's revocation MGET sent in the cart read's pipeline: still one round trip."""
+        keys = revocation_keys(
+            credential.jti, credential.family, credential.user_id, self._token_prefix
+        )
+        revocation, lines, version = self._read(owner, keys)
+        if revoked_by(revocation, credential.issued_at):
+            return None
+        return lines, version
+
+    def _read(
+        self, owner: CartOwner, also_get: list[str] | None = None
+    ) -> tuple[list[Any], dict[int, int] | None, str | None]:
+        """One pipeline: the values of `also_get` (MGET), the cart's hash, the version."""
         pipe = self._redis.pipeline(transaction=False)
+        if also_get:
+            pipe.mget(also_get)
         pipe.hgetall(self.key(owner))
         pipe.get(self._catalog_version_key)
-        raw, version = pipe.execute()
-        return _hash_lines(raw, owner), None if version is None else str(version)
+        *extra, raw, version = pipe.execute()
+        values = extra[0] if extra else []
+        return values, _hash_lines(raw, owner), None if version is None else str(version)
 
     @redis_down_is_unavailable()
     def add(

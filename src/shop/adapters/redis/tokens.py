@@ -5,13 +5,37 @@ A Redis that fails raises ServiceUnavailable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from redis import Redis
 
 from shop.adapters.redis.client import any_redis_error_is_unavailable
 
+PREFIX = "shop:auth:"
+
+
+def revocation_keys(
+    jti: str, family: str | None, user_id: int, prefix: str = PREFIX
+) -> list[str]:
+    """The keys whose values say whether a token is revoked, for one MGET (which the cart
+    read also sends in its own pipeline)."""
+    keys = [f"{prefix}revoked:{jti}", f"{prefix}user-not-before:{user_id}"]
+    if family is not None:
+        keys.append(f"{prefix}family-revoked:{family}")
+    return keys
+
+
+def revoked_by(values: Sequence[Any], issued_at: float) -> bool:
+    """Is a token issued at `issued_at` revoked, given the values of its `revocation_keys`?"""
+    revoked, not_before, *family_revoked = values
+    if revoked is not None or any(value is not None for value in family_revoked):
+        return True
+    return not_before is not None and issued_at < float(not_before)
+
 
 class RedisTokenStore:
-    def __init__(self, client: Redis, prefix: str = "shop:auth:") -> None:
+    def __init__(self, client: Redis, prefix: str = PREFIX) -> None:
         self._redis = client
         self._prefix = prefix
 
@@ -56,13 +80,8 @@ class RedisTokenStore:
     def is_token_revoked(
         self, jti: str, family: str | None, user_id: int, issued_at: float
     ) -> bool:
-        keys = [self._key("revoked", jti), self._key("user-not-before", str(user_id))]
-        if family is not None:
-            keys.append(self._key("family-revoked", family))
-        revoked, not_before, *family_revoked = self._redis.mget(keys)
-        if revoked is not None or any(value is not None for value in family_revoked):
-            return True
-        return not_before is not None and issued_at < float(not_before)
+        keys = revocation_keys(jti, family, user_id, self._prefix)
+        return revoked_by(self._redis.mget(keys), issued_at)
 
     @any_redis_error_is_unavailable()
     def ping(self) -> None:

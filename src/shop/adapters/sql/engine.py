@@ -7,6 +7,7 @@ layer above the adapters needs to know the driver's exceptions.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,8 @@ DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, 
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine that fails fast when the database is down, so the API can answer 503."""
+    """An engine that fails fast when the database is down, so the API can answer 503
+    (with, on PostgreSQL, a read-only twin: see `autocommit`)."""
     url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -42,17 +44,22 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         "keepalives_count": 2,
         "application_name": "shop",
     }
-    return _failing_as_unavailable(
-        create_engine(
-            url,
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_timeout=CONNECT_TIMEOUT_SECONDS,
-            pool_pre_ping=False,
-            pool_recycle=1800,
-            connect_args=connect_args,
-        )
-    )
+    # The connections are shared by the engine and its read-only twin: each pool gets half,
+    # so that a process still holds at most 2 x pool_size connections.
+    half = max(1, -(-pool_size // 2))
+    options: dict[str, Any] = {
+        "pool_size": half,
+        "max_overflow": half,
+        "pool_timeout": CONNECT_TIMEOUT_SECONDS,
+        "pool_pre_ping": False,
+        "pool_recycle": 1800,
+        "connect_args": connect_args,
+    }
+    engine = _failing_as_unavailable(create_engine(url, **options))
+    # Opens no connection until a read asks for one.
+    reads = create_engine(url, isolation_level="AUTOCOMMIT", **options)
+    _READ_ENGINES[engine] = _failing_as_unavailable(reads)
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -92,10 +99,32 @@ def _failing_as_unavailable(engine: Engine) -> Engine:
     return engine
 
 
+# Each PostgreSQL engine's twin for read-only paths (see `autocommit`).
+_READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
 def autocommit(engine: Engine) -> Engine:
-    """`engine` (sharing its pool) running each statement on its own, outside a transaction:
-    for read-only paths, where BEGIN and ROLLBACK would double the round trips of a read."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    """`engine` running each statement on its own, outside a transaction: for read-only
+    paths, where BEGIN and ROLLBACK would double the round trips of a read.
+
+    On PostgreSQL, a twin engine whose pool's connections stay in autocommit: switching a
+    shared pool's connection there and back costs psycopg2 a `SET default_transaction_
+    isolation` round trip at every check-in. SQLite switches the connection itself (no
+    network, nothing to save).
+    """
+    return _READ_ENGINES.get(engine) or engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def engines_of(engine: Engine) -> list[Engine]:
+    """`engine` and its read-only twin, if it has one: every pool that talks for it."""
+    twin = _READ_ENGINES.get(engine)
+    return [engine] if twin is None else [engine, twin]
+
+
+def dispose(engine: Engine) -> None:
+    """Close every pooled connection of `engine` and of its read-only twin."""
+    for each in engines_of(engine):
+        each.dispose()
 
 
 @contextmanager
@@ -115,9 +144,11 @@ def unavailable_when_down() -> Iterator[None]:
 
 
 def ping_database(engine: Engine) -> None:
-    """Raise unless the database answers a trivial query."""
-    with connect(engine) as connection:
-        connection.execute(text("SELECT 1"))
+    """Raise unless the database answers a trivial query, through each of the engine's pools
+    (a failed ping also retires that pool's connections from before an outage)."""
+    for each in engines_of(engine):
+        with connect(each) as connection:
+            connection.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -163,6 +163,13 @@ Index("ix_products_price_from", products.c.price_from, products.c.id)
 Index("ix_products_name_lower", func.lower(products.c.name), products.c.id)
 # sort=rating (migration 0006; on PostgreSQL also a descending index for sort=-rating).
 Index("ix_products_rating_average", products.c.rating_average, products.c.id)
+# The capped count of a public list, whole catalog or one category (migration 0012).
+Index(
+    "ix_products_active_category",
+    products.c.category_id,
+    postgresql_where=products.c.is_active,
+    sqlite_where=products.c.is_active,
+)
 
 variants = Table(
     "variants",

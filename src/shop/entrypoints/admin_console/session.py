@@ -7,8 +7,8 @@ import secrets
 import time
 from typing import cast
 
-from flask import Flask, g, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from shop.domain.accounts.users import User
 from shop.domain.audit import Actor, Source
@@ -25,6 +25,13 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request.is_secure)
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Outside the console's path no browser sends its cookie: an empty session, without
+        building the signing serializer on every API request."""
+        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def configure_sessions(app: Flask) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import flask_smorest
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from marshmallow import Schema
 
 from shop.entrypoints.api.pagination import (
     WINDOWED_PAGINATION_HEADER,
@@ -15,6 +16,7 @@ from shop.entrypoints.api.pagination import (
 )
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web.arguments import ShopArgumentsParser
+from shop.entrypoints.web.fast_dump import use_compiled_dump
 from shop.entrypoints.web.problems import PROBLEM_JSON
 
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -39,6 +41,15 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     @staticmethod
     def _make_pagination_metadata(page: int, page_size: int, item_count: int) -> dict[str, Any]:
         return windowed_pagination_metadata(page, page_size, item_count)
+
+    def response(self, status_code: Any, schema: Any = None, **kwargs: Any) -> Any:
+        """flask-smorest's response decorator; a response schema dumps read models through
+        `use_compiled_dump` (the same body, a fraction of the Python)."""
+        if isinstance(schema, type) and issubclass(schema, Schema):
+            schema = schema()
+        if isinstance(schema, Schema):
+            schema = use_compiled_dump(schema)
+        return super().response(status_code, schema, **kwargs)
 
 
 class ShopApi(Api):  # type: ignore[misc]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shop.domain.cart.cart import CartOwner
 from shop.entrypoints.web import auth
+from shop.services.cart.ports import Credential
 
 
 def cart_owner(guest_token: str | None) -> CartOwner:
@@ -13,3 +14,13 @@ def cart_owner(guest_token: str | None) -> CartOwner:
     if user_id is not None:
         return CartOwner.user(user_id)
     return CartOwner.guest(guest_token)
+
+
+def unchecked_cart_owner(guest_token: str | None) -> tuple[CartOwner, Credential | None]:
+    """`cart_owner`, for a read that checks the token's revocation itself, together with the
+    cart (see `auth.unchecked_credential`): the owner, and the credential still to check
+    (None for a guest)."""
+    credential = auth.unchecked_credential()
+    if credential is not None:
+        return CartOwner.user(credential.user_id), credential
+    return CartOwner.guest(guest_token), None

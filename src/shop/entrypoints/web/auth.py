@@ -18,12 +18,14 @@ from flask_jwt_extended import (
     get_jwt,
     verify_jwt_in_request,
 )
+from flask_jwt_extended.exceptions import RevokedTokenError
 
 from shop.domain.accounts.users import Role, User
 from shop.domain.audit import Actor, Source
-from shop.domain.errors import Forbidden
+from shop.domain.errors import Forbidden, TokenRevoked
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import problem
+from shop.services.cart.ports import Credential
 from shop.services.common import ServiceUnavailable
 from shop.settings import Settings
 
@@ -50,19 +52,41 @@ def _unauthorized(detail: str) -> Response:
     return problem(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-@jwt.token_in_blocklist_loader
-def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    """A token is refused when it, or the login it belongs to, was revoked, or when it was
-    issued before its account's tokens were all revoked (a password reset, a deletion)."""
+def credential_of(payload: dict[str, Any]) -> Credential | None:
+    """What a token's revocation is checked by; None when its subject is not an account id."""
     issued_ms = payload.get("ims")
     issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(payload.get("iat", 0))
     try:
         user_id = int(payload["sub"])
     except (KeyError, TypeError, ValueError):
+        return None
+    return Credential(payload["jti"], payload.get("fam"), user_id, issued_at)
+
+
+@jwt.token_in_blocklist_loader
+def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """A token is refused when it, or the login it belongs to, was revoked, or when it was
+    issued before its account's tokens were all revoked (a password reset, a deletion)."""
+    c = credential_of(payload)
+    if c is None:
         return True
-    return adapters().accounts.tokens.is_token_revoked(
-        payload["jti"], payload.get("fam"), user_id, issued_at
-    )
+    return adapters().accounts.tokens.is_token_revoked(c.jti, c.family, c.user_id, c.issued_at)
+
+
+def unchecked_credential() -> Credential | None:
+    """The caller's access token, verified (signature, expiry, type) except for revocation.
+
+    For a view whose one store read also checks the revocation (the cart's), which must use
+    nothing it read before that check passed. None for a guest; a bad token is a 401.
+    """
+    verified = verify_jwt_in_request(optional=True, skip_revocation_check=True)
+    if verified is None:
+        return None
+    header, payload = verified
+    credential = credential_of(payload)
+    if credential is None:
+        raise RevokedTokenError(header, payload)
+    return credential
 
 
 @jwt.unauthorized_loader
@@ -82,7 +106,7 @@ def _expired(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
 
 @jwt.revoked_token_loader
 def _revoked(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
-    return _unauthorized("The token has been revoked.")
+    return _unauthorized(TokenRevoked().detail)
 
 
 @jwt.user_lookup_error_loader

@@ -17,6 +17,7 @@ Recording API for the use cases' entrypoints:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -77,8 +78,16 @@ def record_catalog_cache(result: CacheResult) -> None:
 
 
 def record_request(method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    REQUEST_SECONDS.labels(method=method, route=route, status=str(status)).observe(seconds)
+    count, duration = _request_series(method, route, status)
+    count.inc()
+    duration.observe(seconds)
+
+
+@functools.lru_cache(maxsize=1024)
+def _request_series(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    """The two labelled series of a (method, route, status), looked up once per process."""
+    labels = {"method": method, "route": route, "status": str(status)}
+    return REQUESTS.labels(**labels), REQUEST_SECONDS.labels(**labels)
 
 
 def record_cart_operation(operation: CartOperation, status: int) -> None:

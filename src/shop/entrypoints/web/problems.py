@@ -126,6 +126,8 @@ def handle_domain_error(exc: errors.DomainError) -> Response:
         return handle_unexpected(exc)
     if isinstance(exc, errors.ValidationFailed):
         return problem(status, exc.detail, errors=exc.errors, extensions=exc.extensions())
+    if isinstance(exc, errors.TokenRevoked):  # as flask-jwt-extended's revoked-token answer
+        return problem(status, exc.detail, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, errors.RateLimited):
         return problem(status, exc.detail, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, ServiceUnavailable):

@@ -9,6 +9,7 @@ and the signed-in user's id.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -36,7 +37,13 @@ def route_template() -> str:
     rule = request.url_rule
     if rule is None:
         return UNMATCHED_ROUTE
-    return _CONVERTER.sub(r"{\1}", rule.rule)
+    return _template_of(rule.rule)
+
+
+@functools.cache
+def _template_of(rule: str) -> str:
+    """Asked twice a request (the log line, the metrics): the app's rules are few and fixed."""
+    return _CONVERTER.sub(r"{\1}", rule)
 
 
 def elapsed_seconds() -> float:
@@ -63,9 +70,12 @@ def _finish(response: Response) -> Response:
         _start()
     response.headers[REQUEST_ID_HEADER] = g.shop_request_id
     status = response.status_code
+    level = logging.ERROR if status >= 500 else logging.INFO
+    if not log.isEnabledFor(level):  # the line's fields are not worth computing for nothing
+        return response
     route = route_template()
     log.log(
-        logging.ERROR if status >= 500 else logging.INFO,
+        level,
         "%s %s %s",
         request.method,
         route,

@@ -21,8 +21,8 @@ from shop.domain.cart.cart import (
     new_guest_token,
 )
 from shop.domain.cart.pricing import VariantSnapshot
-from shop.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
-from shop.services.cart.ports import CartDependencies, CartRules
+from shop.domain.errors import Conflict, DomainError, NotFound, TokenRevoked, ValidationFailed
+from shop.services.cart.ports import CartDependencies, CartRules, Credential
 from shop.services.cart.priced import CartView, empty_view, priced_view
 
 T = TypeVar("T")
@@ -36,6 +36,20 @@ def view_cart(deps: CartDependencies, owner: CartOwner) -> CartView:
     if lines is None:
         return empty_view(deps.rules)
     return priced_view(deps, deps.shown_variants.at_version(catalog_version), owner, lines)
+
+
+def view_signed_in_cart(deps: CartDependencies, credential: Credential) -> CartView:
+    """The signed-in caller's cart at live prices, the token's revocation read with it.
+
+    Raises TokenRevoked, having priced nothing, when the credential is revoked.
+    """
+    owner = CartOwner.user(credential.user_id)
+    read = deps.store.checked_lines_and_catalog_version(owner, credential)
+    if read is None:
+        raise TokenRevoked()
+    lines, catalog_version = read
+    shown = deps.shown_variants.at_version(catalog_version)
+    return priced_view(deps, shown, owner, lines or {})
 
 
 def add_item(deps: CartDependencies, owner: CartOwner, variant_id: int, quantity: int) -> CartView:

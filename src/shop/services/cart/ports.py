@@ -31,6 +31,17 @@ class MergeResult:
     missing: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class Credential:
+    """A signed-in caller's token (signature and expiry already verified) whose revocation
+    is still to be checked: a store checks it in the same round trip as the cart read."""
+
+    jti: str
+    family: str | None
+    user_id: int
+    issued_at: float  # epoch seconds
+
+
 class CartStore(Protocol):
     """Carts (`{variant_id: quantity}`) shared by every API process, expiring after a TTL.
 
@@ -50,6 +61,13 @@ class CartStore(Protocol):
     ) -> tuple[dict[int, int] | None, str | None]:
         """`lines(owner)` and the catalog version read with them in the same round trip, or
         None for the version when this store cannot read it (or it is not set yet)."""
+        ...
+
+    def checked_lines_and_catalog_version(
+        self, owner: CartOwner, credential: Credential
+    ) -> tuple[dict[int, int] | None, str | None] | None:
+        """`lines_and_catalog_version(owner)` with the credential's revocation checked in the
+        same round trip: None, and nothing of the cart, when the credential is revoked."""
         ...
 
     def add(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, exists, true
+from sqlalchemy import bindparam, exists, true
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
@@ -25,28 +25,42 @@ c = tables.categories
 v = tables.variants
 
 
+# Built once, at import, with the ids as parameters: constructing these selects cost more
+# Python per request than running them. Keyed by include_inactive.
+_PRODUCT = {
+    True: products_with_category(
+        p.c.id,
+        p.c.name,
+        p.c.slug,
+        p.c.description,
+        p.c.image_url,
+        p.c.is_active,
+        p.c.created_at,
+        p.c.version,
+        *rating_columns(),
+    ).where(p.c.id == bindparam("product_id"))
+}
+_PRODUCT[False] = _PRODUCT[True].where(p.c.is_active == true())
+_VARIANTS = {True: variants_with_attributes()}
+_VARIANTS[False] = _VARIANTS[True].where(v.c.is_active == true())
+_VARIANTS_OF_PRODUCT = {
+    key: query.where(v.c.product_id == bindparam("product_id")) for key, query in _VARIANTS.items()
+}
+_VARIANT = {True: _VARIANTS[True].where(v.c.id == bindparam("variant_id"))}
+_VARIANT[False] = _VARIANTS[False].where(
+    v.c.id == bindparam("variant_id"),
+    exists().where(p.c.id == v.c.product_id, p.c.is_active == true()),
+)
+
+
 class ProductDetails(SqlReads):
     def product(self, product_id: int, include_inactive: bool) -> Row | None:
-        query = products_with_category(
-            p.c.id,
-            p.c.name,
-            p.c.slug,
-            p.c.description,
-            p.c.image_url,
-            p.c.is_active,
-            p.c.created_at,
-            p.c.version,
-            *rating_columns(),
-        ).where(p.c.id == product_id)
-        if not include_inactive:
-            query = query.where(p.c.is_active == true())
+        ids = {"product_id": product_id}
         with connect(self.engine) as connection:
-            row = connection.execute(query).first()
+            row = connection.execute(_PRODUCT[include_inactive], ids).first()
             if row is None:
                 return None
-            variant_rows = connection.execute(
-                _variants(include_inactive).where(v.c.product_id == product_id)
-            ).all()
+            variant_rows = connection.execute(_VARIANTS_OF_PRODUCT[include_inactive], ids).all()
         return {
             "id": row.id,
             "name": row.name,
@@ -62,11 +76,8 @@ class ProductDetails(SqlReads):
         }
 
     def variant(self, variant_id: int, include_inactive: bool) -> Row | None:
-        query = _variants(include_inactive).where(v.c.id == variant_id)
-        if not include_inactive:
-            query = query.where(exists().where(p.c.id == v.c.product_id, p.c.is_active == true()))
         with connect(self.engine) as connection:
-            rows = connection.execute(query).all()
+            rows = connection.execute(_VARIANT[include_inactive], {"variant_id": variant_id}).all()
         variants = self._group_variants(rows)
         return variants[0] if variants else None
 
@@ -87,9 +98,3 @@ class ProductDetails(SqlReads):
             for row, attributes in group_by_variant(rows).values()
         ]
 
-
-def _variants(include_inactive: bool) -> Select[Any]:
-    query = variants_with_attributes()
-    if not include_inactive:
-        query = query.where(v.c.is_active == true())
-    return query

@@ -7,10 +7,10 @@ from typing import IO, Any
 
 from flask import Response, request, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from shop.domain.errors import ValidationFailed
+from shop.entrypoints.api import Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.api.catalog.query import ProductQuerySchema
 from shop.entrypoints.web.auth import api_actor

@@ -26,7 +26,7 @@ from shop.entrypoints.api.cart.schemas import (
     MergeHeaderSchema,
     SetItemSchema,
 )
-from shop.entrypoints.api.cart_owner import cart_owner
+from shop.entrypoints.api.cart_owner import cart_owner, unchecked_cart_owner
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
@@ -71,7 +71,10 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def get(self, headers: dict[str, Any]) -> Response:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
-        return reply(items.view_cart(adapters().cart, cart_owner(headers.get("token"))))
+        owner, credential = unchecked_cart_owner(headers.get("token"))
+        if credential is not None:  # its revocation is read with the cart, in one round trip
+            return reply(items.view_signed_in_cart(adapters().cart, credential))
+        return reply(items.view_cart(adapters().cart, owner))
 
     @blp.arguments(CartTokenHeaderSchema, location="headers")
     @blp.response(204)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shop.domain.catalog.stock import MAX_REASON
-from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
+from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.api.catalog.fields import MAX_STOCK
 from shop.entrypoints.api.schemas import ProblemSchema, StrictSchema

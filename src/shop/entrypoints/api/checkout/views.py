@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from shop.domain.cart.cart import CartOwner
 from shop.domain.errors import Conflict, ValidationFailed
 from shop.domain.orders.checkout import OutOfStock
 from shop.domain.orders.model import Address
-from shop.entrypoints.api import BEARER
+from shop.entrypoints.api import BEARER, Blueprint
 from shop.entrypoints.api.cart_owner import cart_owner
 from shop.entrypoints.api.checkout.schemas import (
     REPLAYED_HEADER,

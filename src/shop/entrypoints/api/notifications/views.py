@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, fields, validate
 
-from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE
+from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.web.context import adapters
 from shop.services.notifications import outbox

@@ -84,8 +84,10 @@ class OrderSchema(Schema):
     refunded_amount = fields.String(metadata=MONEY)
     pay_by = fields.DateTime(
         allow_none=True,
-        metadata={"description": "When the order is cancelled and restocked unless paid; "
-                  "null once paid, cancelled, or when unpaid orders are kept."},
+        metadata={
+            "description": "When the order is cancelled and restocked unless paid; "
+            "null once paid, cancelled, or when unpaid orders are kept."
+        },
     )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

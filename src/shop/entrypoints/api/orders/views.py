@@ -6,12 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt, jwt_required, verify_jwt_in_request
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from shop.domain.errors import Forbidden, Unauthorized
 from shop.domain.orders.status import OrderStatus
-from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE
+from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.orders.schemas import (
     OrderQuerySchema,
     OrderSchema,

@@ -7,10 +7,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE
+from shop.entrypoints.api import BEARER, MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.reviews.schemas import (
     ReviewCreateSchema,
     ReviewQuerySchema,

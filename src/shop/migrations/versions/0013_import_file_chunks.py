@@ -1,7 +1,7 @@
 """catalog import files in chunks
 
-Revision ID: 0012_import_file_chunks
-Revises: 0011_category_versions
+Revision ID: 0013_import_file_chunks
+Revises: 0012_active_products_count_index
 Create Date: 2026-12-01
 
 * catalog_import_chunks: an import's file as rows of about 1 MB (import_id, seq, data), so
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_import_file_chunks"
-down_revision = "0011_category_versions"
+revision = "0013_import_file_chunks"
+down_revision = "0012_active_products_count_index"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,99 @@
+"""Does a request cost more per cart line? bench/run's rows cart_get_3/cart_get_50 (wrk)
+and checkout_1/checkout_20 (Python clients: a cart is consumed by each checkout), and the
+comparisons of each pair's p50: at most 2x for the cart read, 3x for the checkout.
+
+The checkout clients fill a fresh guest cart (untimed POST /cart/items), then time only
+POST /checkout, again and again (bench/checkout.py's client, one process each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bench.checkout import drive
+from bench.harness import WrkResult, log, render_table
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    small: str  # scenario names
+    large: str
+    max_factor: float
+    what: str
+
+
+COMPARISONS = [
+    Comparison("cart_get_50_vs_3", "cart_get_3", "cart_get_50", 2.0, "cart GET p50, 50 vs 3 lines"),
+    Comparison("checkout_20_vs_1", "checkout_1", "checkout_20", 3.0, "checkout p50, 20 vs 1 line"),
+]
+CHECKOUT_CLIENTS = 1  # sequential: the p50 is one checkout's own cost, not a queue's
+
+
+def lines_of(scenario_name: str) -> int:
+    """`cart_get_50` -> 50, `checkout_1` -> 1."""
+    return int(scenario_name.rsplit("_", 1)[1])
+
+
+def measure_checkout(base: str, variant_ids: list[Any], lines: int, seconds: int) -> WrkResult:
+    """Checkouts of `lines`-line guest carts for `seconds`; orders/s counts the fills too."""
+    if len(variant_ids) < lines:
+        raise LookupError(f"only {len(variant_ids)} variants with stock; a cart needs {lines}")
+    log(f"checkout_{lines}: {seconds}s, {CHECKOUT_CLIENTS} client(s), {lines}-line carts")
+    row = drive(base, list(variant_ids), CHECKOUT_CLIENTS, seconds, lines)
+    errors = sum(row["errors"].values())
+    if not row["orders"]:
+        raise LookupError(f"no checkout succeeded: {row['errors']}")
+    log(
+        f"checkout_{lines}: {row['orders']} orders, p50 {row['p50_ms']:.2f} ms, "
+        f"p99 {row['p99_ms']:.2f} ms"
+    )
+    return WrkResult(
+        requests=row["orders"],
+        seconds=float(seconds),
+        rps=row["orders_per_s"],
+        p50_ms=row["p50_ms"],
+        p99_ms=row["p99_ms"],
+        non_2xx=errors,
+        statuses={k.split()[-1]: v for k, v in row["errors"].items()},
+    )
+
+
+def compare(results: dict[str, WrkResult | None]) -> list[dict[str, Any]]:
+    """Each comparison whose two rows ran: the p50 factor large/small and the verdict."""
+    rows = []
+    for c in COMPARISONS:
+        small, large = results.get(c.small), results.get(c.large)
+        if small is None or large is None or not small.p50_ms:
+            continue
+        factor = large.p50_ms / small.p50_ms
+        rows.append(
+            {
+                "comparison": c.name,
+                "what": c.what,
+                "small_p50_ms": small.p50_ms,
+                "large_p50_ms": large.p50_ms,
+                "factor": factor,
+                "target": f"<={c.max_factor:g}x",
+                "target_met": factor <= c.max_factor,
+            }
+        )
+    return rows
+
+
+def comparison_table(rows: list[dict[str, Any]]) -> str:
+    return render_table(
+        ["comparison", "small p50 ms", "large p50 ms", "factor", "target", "result"],
+        [
+            [
+                r["comparison"],
+                f"{r['small_p50_ms']:.2f}",
+                f"{r['large_p50_ms']:.2f}",
+                f"{r['factor']:.2f}x",
+                r["target"],
+                "ok" if r["target_met"] else "MISS",
+            ]
+            for r in rows
+        ],
+    )
