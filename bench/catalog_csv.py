@@ -28,25 +28,19 @@ import requests
 if __package__ in (None, ""):  # `python bench/catalog_csv.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.backing_services import backing_services, migrate, run_shop, shop_env  # noqa: E402
+from bench.cpu_load import busy_warning, cpu_busy  # noqa: E402
+from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
+from bench.process_stats import PeakRss, cpu_seconds, processes, rss_kb  # noqa: E402
+from bench.processes import (  # noqa: E402
     BenchError,
-    ServerConfig,
     Terminated,
-    backing_services,
-    busy_warning,
-    cpu_busy,
-    gunicorn,
     log,
-    migrate,
-    render_table,
-    run_shop,
-    shop_env,
     spawn,
     stop_on_signals,
     terminate,
-    write_results,
 )
-from bench.process_stats import PeakRss, cpu_seconds, processes, rss_kb  # noqa: E402
+from bench.report_output import render_table, write_results  # noqa: E402
 
 ADMIN, PASSWORD = "bench-admin@example.com", "bench-password-123"
 HEADER = (

@@ -28,21 +28,16 @@ if __package__ in (None, ""):
 
 from tests.support.servers import PostgresServer, find_pg_bindir  # noqa: E402
 
-from bench.harness import (  # noqa: E402
-    LOOPBACK,
-    BenchError,
-    ServerConfig,
+from bench.backing_services import (  # noqa: E402
     backing_services,
     flush_redis,
-    gunicorn,
-    log,
     migrate,
-    render_table,
     seed_catalog,
     shop_env,
-    stop_on_signals,
-    write_results,
 )
+from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
+from bench.processes import LOOPBACK, BenchError, log, stop_on_signals  # noqa: E402
+from bench.report_output import render_table, write_results  # noqa: E402
 
 DATABASE = "shop"
 PRODUCTS, VARIANTS = 200, 4

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.checkout import drive
-from bench.harness import WrkResult, log, render_table
+from bench.processes import log
+from bench.report_output import render_table
+from bench.wrk_load import WrkResult
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/profile_import.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.backing_services import backing_services, migrate, shop_env  # noqa: E402
 from bench.catalog_csv import write_catalog  # noqa: E402
-from bench.harness import backing_services, log, migrate, shop_env  # noqa: E402
+from bench.processes import log  # noqa: E402
 from shop.bootstrap import bootstrap  # noqa: E402
 from shop.domain.audit import Actor, Source  # noqa: E402
 from shop.services.catalog.imports.ports import ImportMode, ImportState  # noqa: E402

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BenchError, LoadConfig, WrkResult, http, log, run_wrk
+from bench.http_client import http
+from bench.processes import BenchError, log
 from bench.run import BY_NAME, Plan, ShopScenarios, create_carts, problem
+from bench.wrk_load import LoadConfig, WrkResult, run_wrk
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CHECKOUT = "checkout"

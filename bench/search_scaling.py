@@ -28,29 +28,19 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/search_scaling.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
-    BENCH_DIR,
-    BenchError,
-    LoadConfig,
-    ServerConfig,
-    Terminated,
-    WrkResult,
+from bench.backing_services import (  # noqa: E402
     backing_services,
-    busy_warning,
-    cpu_busy,
     flush_redis,
-    gunicorn,
-    http,
-    log,
     migrate,
-    render_table,
-    run_wrk,
     seed_catalog,
     shop_env,
-    stop_on_signals,
-    wait_until_quiet,
-    write_results,
 )
+from bench.cpu_load import busy_warning, cpu_busy, wait_until_quiet  # noqa: E402
+from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
+from bench.http_client import http  # noqa: E402
+from bench.processes import BENCH_DIR, BenchError, Terminated, log, stop_on_signals  # noqa: E402
+from bench.report_output import render_table, write_results  # noqa: E402
+from bench.wrk_load import LoadConfig, WrkResult, run_wrk  # noqa: E402
 
 SHOP_APP = "shop.entrypoints.wsgi:app"
 LIST_PATH = "/api/v1/products?page_size=20"

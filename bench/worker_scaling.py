@@ -25,19 +25,13 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
-    BenchError,
-    LoadConfig,
-    ServerConfig,
-    cpu_busy,
-    gunicorn,
-    log,
-    render_table,
-    stop_on_signals,
-    write_results,
-)
+from bench.cpu_load import cpu_busy  # noqa: E402
+from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
+from bench.processes import BenchError, log, stop_on_signals  # noqa: E402
+from bench.report_output import render_table, write_results  # noqa: E402
 from bench.run import SHOP_APP, ShopScenarios, shop_backend  # noqa: E402
 from bench.scaling_rounds import CHECKOUT, Rounds, Series  # noqa: E402
+from bench.wrk_load import LoadConfig  # noqa: E402
 
 SCENARIOS = ("list_cached", "detail_cached", "cart_get", "cart_add", CHECKOUT)
 TARGET = {"list_cached": 1.7, "detail_cached": 1.7, "cart_get": 1.7}

@@ -1,7 +1,7 @@
--- Shared by every scenario (bench/run.py puts bench/wrk on LUA_PATH; scripts `require` it).
+-- Shared by every scenario (bench/wrk_load.py puts bench/wrk on LUA_PATH; scripts `require` it).
 --
 -- setup() numbers the threads: each thread's script sees a global `id` (1, 2, ...).
--- done() prints one line, "BENCH_RESULT {json}", with exact numbers for bench/run.py:
+-- done() prints one line, "BENCH_RESULT {json}", with exact numbers for bench/wrk_load.py:
 -- requests, duration, latency percentiles in microseconds, wrk's error counts, and the
 -- per-status counts that scripts with a response() callback keep in their global `statuses`.
 -- Defining only setup/done keeps wrk's fast path (one static request) for plain GETs.
