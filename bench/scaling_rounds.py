@@ -22,7 +22,9 @@ from typing import Any
 
 from bench.http_client import http
 from bench.processes import BenchError, log
-from bench.run import BY_NAME, Plan, ShopScenarios, create_carts, problem
+from bench.scenarios import BY_NAME
+from bench.shop_catalog import create_carts, problem
+from bench.shop_scenarios import Plan, ShopScenarios
 from bench.wrk_load import LoadConfig, WrkResult, run_wrk
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

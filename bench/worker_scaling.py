@@ -29,8 +29,9 @@ from bench.cpu_load import cpu_busy  # noqa: E402
 from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
 from bench.processes import BenchError, log, stop_on_signals  # noqa: E402
 from bench.report_output import render_table, write_results  # noqa: E402
-from bench.run import SHOP_APP, ShopScenarios, shop_backend  # noqa: E402
+from bench.run import SHOP_APP, shop_backend  # noqa: E402
 from bench.scaling_rounds import CHECKOUT, Rounds, Series  # noqa: E402
+from bench.shop_scenarios import ShopScenarios  # noqa: E402
 from bench.wrk_load import LoadConfig  # noqa: E402
 
 SCENARIOS = ("list_cached", "detail_cached", "cart_get", "cart_add", CHECKOUT)
@@ -64,7 +65,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.rounds = 3, 1, 1
-    # what bench.run's shop_backend and ShopScenarios read
+    # what bench.run's shop_backend and bench.shop_scenarios' ShopScenarios read
     args.stock_staleness = None
     args.seed_timeout = 1800.0
     args.detail_ids = 20

@@ -1,5 +1,5 @@
 -- GET /api/v1/cart with X-Cart-Token, rotating over the guest carts given after `--`
--- (bench/run.py fills one 5-line cart per connection before the run).
+-- (bench/shop_scenarios.py fills one 5-line cart per connection before the run).
 require("report")
 
 local tokens = {}
