@@ -279,7 +279,13 @@ def test_stock_is_never_negative_and_every_unit_is_accounted_for(
         elif uow.state.orders:
             order_id = sorted(uow.state.orders)[arg % len(uow.state.orders)]
             with contextlib.suppress(InvalidTransition):
-                manage.cancel_order(uow, FixedClock(), manage.Viewer(is_admin=True), order_id)
+                manage.cancel_order(
+                    uow,
+                    FixedClock(),
+                    manage.Viewer(is_admin=True),
+                    order_id,
+                    refunds=FakeDispatcher(),
+                )
         sold = Counter[int]()
         for order in uow.state.orders.values():
             if order.status is not OrderStatus.CANCELLED:

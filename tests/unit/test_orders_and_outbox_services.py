@@ -49,10 +49,10 @@ def order_id(uow: FakeOrderingUnitOfWorkFactory) -> int:
 
 def test_a_cancel_returns_the_stock_once(uow: FakeOrderingUnitOfWorkFactory) -> None:
     oid = order_id(uow)
-    manage.cancel_order(uow, Clock(), Viewer(user_id=7), oid)
+    manage.cancel_order(uow, Clock(), Viewer(user_id=7), oid, refunds=FakeDispatcher())
     assert uow.state.variants[1].stock == 4
     with pytest.raises(InvalidTransition):
-        manage.cancel_order(uow, Clock(), Viewer(is_admin=True), oid)
+        manage.cancel_order(uow, Clock(), Viewer(is_admin=True), oid, refunds=FakeDispatcher())
     assert uow.state.variants[1].stock == 4
 
 
@@ -60,16 +60,21 @@ def test_nobody_else_sees_or_cancels_an_order(uow: FakeOrderingUnitOfWorkFactory
     with pytest.raises(NotFound):
         manage.get_order(uow, Viewer(user_id=8), order_id(uow))
     with pytest.raises(NotFound):
-        manage.cancel_order(uow, Clock(), Viewer(user_id=8), order_id(uow))
+        manage.cancel_order(
+            uow, Clock(), Viewer(user_id=8), order_id(uow), refunds=FakeDispatcher()
+        )
     assert uow.state.variants[1].stock == 2
 
 
 def test_an_admin_moves_an_order_along_the_machine(uow: FakeOrderingUnitOfWorkFactory) -> None:
     oid = order_id(uow)
     for target in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-        assert manage.change_status(uow, Clock(), oid, target).status is target
+        assert (
+            manage.change_status(uow, Clock(), oid, target, refunds=FakeDispatcher()).status
+            is target
+        )
     with pytest.raises(InvalidTransition):
-        manage.change_status(uow, Clock(), oid, OrderStatus.CANCELLED)
+        manage.change_status(uow, Clock(), oid, OrderStatus.CANCELLED, refunds=FakeDispatcher())
     assert uow.state.variants[1].stock == 2
 
 

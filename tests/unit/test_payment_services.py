@@ -231,7 +231,9 @@ def test_an_admin_cancel_audits_the_refund_it_asks_for_and_the_job_the_refund_it
     order_id = place(uow)
     payment = start.start_payment(payments, OWNER, order_id, SUCCEEDS).payment
     admin = Actor(user_id=1, email="boss@example.com", source=Source.CONSOLE)
-    manage.change_status(uow, payments.clock, order_id, OrderStatus.CANCELLED, actor=admin)
+    manage.change_status(
+        uow, payments.clock, order_id, OrderStatus.CANCELLED, refunds=payments.refunds, actor=admin
+    )
     requested = [e for e in uow.state.audit if e.entity == "payment"]
     assert [(e.action, e.entity_id, e.source, e.actor_email, e.changes) for e in requested] == [
         (
@@ -257,7 +259,14 @@ def test_a_cancel_of_an_unpaid_order_asks_for_no_refund(
     order_id = place(uow)
     start.start_payment(payments, OWNER, order_id, DECLINED)
     admin = Actor(user_id=1, email="boss@example.com", source=Source.API)
-    manage.cancel_order(uow, payments.clock, Viewer(is_admin=True), order_id, actor=admin)
+    manage.cancel_order(
+        uow,
+        payments.clock,
+        Viewer(is_admin=True),
+        order_id,
+        refunds=payments.refunds,
+        actor=admin,
+    )
     assert [e.entity for e in uow.state.audit] == ["order"]
 
 

@@ -12,7 +12,12 @@ from shop.domain.orders.status import OrderStatus
 from shop.domain.orders.tokens import token_matches
 from shop.domain.payments.audit import refund_requested
 from shop.services.common import Clock, TransactionConflict, check_window, with_retries
-from shop.services.orders.ports import OrderFilters, OrdersUnitOfWork, OrdersUnitOfWorkFactory
+from shop.services.orders.ports import (
+    OrderFilters,
+    OrdersUnitOfWork,
+    OrdersUnitOfWorkFactory,
+    RefundRequests,
+)
 
 
 @dataclass(frozen=True)
@@ -69,20 +74,23 @@ def cancel_order(
     viewer: Viewer,
     order_id: int,
     *,
+    refunds: RefundRequests,
     actor: Actor | None = None,
 ) -> Order:
     """Cancel the order and return its units to stock, once, however many cancels race.
 
     The owner may cancel a pending order, an admin a pending or paid one. Raises NotFound for
     an order the viewer may not see (guests with a token may read, not cancel) and
-    InvalidTransition otherwise. An admin's cancel (given `actor`) is audited.
+    InvalidTransition otherwise. An admin's cancel (given `actor`) is audited; a paid
+    order's refunds go to `refunds` after the commit.
     """
     owner_only = Viewer(user_id=viewer.user_id, is_admin=viewer.is_admin)
-    return with_retries(
+    cancelled = with_retries(
         lambda: _change(
             uow, clock, owner_only, order_id, OrderStatus.CANCELLED, cancel=True, actor=actor
         )
     )
+    return _refund_if_cancelled(refunds, cancelled)
 
 
 def change_status(
@@ -91,16 +99,27 @@ def change_status(
     order_id: int,
     target: OrderStatus,
     *,
+    refunds: RefundRequests,
     actor: Actor = SYSTEM,
 ) -> Order:
-    """An admin moves an order along an allowed transition (a cancel restocks), audited.
+    """An admin moves an order along an allowed transition (a cancel restocks and hands the
+    refunds to `refunds` after the commit), audited.
 
     Raises NotFound and InvalidTransition.
     """
     admin = Viewer(is_admin=True)
-    return with_retries(
+    moved = with_retries(
         lambda: _change(uow, clock, admin, order_id, target, cancel=False, actor=actor)
     )
+    return _refund_if_cancelled(refunds, moved)
+
+
+def _refund_if_cancelled(refunds: RefundRequests, order: Order) -> Order:
+    """The job refunds once, however often it is handed; an order without payments has
+    nothing to hand."""
+    if order.status == OrderStatus.CANCELLED and order.id is not None and order.payments:
+        refunds.dispatch(order.id)
+    return order
 
 
 def _change(

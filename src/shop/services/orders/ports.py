@@ -25,6 +25,12 @@ class OrderFilters:
     created_before: datetime | None = None
 
 
+class RefundRequests(Protocol):
+    def dispatch(self, order_id: int) -> None:
+        """Hand a cancelled order's refunds to a job, after the cancel committed."""
+        ...
+
+
 class OrderViewer(Protocol):
     """Who asks about an order, and whether they may see it (owner, admin, token holder)."""
 

@@ -16,7 +16,6 @@ from shop.entrypoints.admin_console.forms import attempt, page_count, page_numbe
 from shop.entrypoints.admin_console.session import actor
 from shop.entrypoints.admin_console.views.order_payments import payment_section
 from shop.entrypoints.web.context import adapters
-from shop.entrypoints.web.order_refunds import refund_if_cancelled
 from shop.services.audit import log
 from shop.services.audit.ports import AuditFilter
 from shop.services.orders import manage
@@ -122,12 +121,13 @@ def move_order(order_id: int) -> Any:
     if target is None:
         attempt(lambda: _refuse(wanted), "")
     else:
-        moved = attempt(
-            lambda: manage.change_status(a.ordering.uow, a.clock, order_id, target, actor=actor()),
+        refunds = a.ordering.payments.refunds
+        attempt(
+            lambda: manage.change_status(
+                a.ordering.uow, a.clock, order_id, target, refunds=refunds, actor=actor()
+            ),
             f"Order #{order_id} is now {target}.",
         )
-        if moved is not None:
-            refund_if_cancelled(moved)
     return redirect(url_for("console.order_page", order_id=order_id))
 
 

@@ -20,7 +20,6 @@ from shop.entrypoints.api.orders.schemas import (
 )
 from shop.entrypoints.web import auth
 from shop.entrypoints.web.context import adapters
-from shop.entrypoints.web.order_refunds import refund_if_cancelled
 from shop.services.orders import manage
 from shop.services.orders.manage import Viewer
 from shop.services.orders.ports import OrderFilters
@@ -114,9 +113,14 @@ class OrderItem(MethodView):
         a = adapters()
         target = OrderStatus(body["status"])
         order = manage.change_status(
-            a.ordering.uow, a.clock, order_id, target, actor=auth.api_actor()
+            a.ordering.uow,
+            a.clock,
+            order_id,
+            target,
+            refunds=a.ordering.payments.refunds,
+            actor=auth.api_actor(),
         )
-        return present(refund_if_cancelled(order))
+        return present(order)
 
 
 @blp.route("/<int:order_id>/cancel")
@@ -131,5 +135,12 @@ class OrderCancel(MethodView):
         a = adapters()
         who = viewer()
         by_admin = auth.api_actor() if who.is_admin else None
-        cancelled = manage.cancel_order(a.ordering.uow, a.clock, who, order_id, actor=by_admin)
-        return present(refund_if_cancelled(cancelled))
+        cancelled = manage.cancel_order(
+            a.ordering.uow,
+            a.clock,
+            who,
+            order_id,
+            refunds=a.ordering.payments.refunds,
+            actor=by_admin,
+        )
+        return present(cancelled)
