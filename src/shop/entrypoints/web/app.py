@@ -29,6 +29,7 @@ from shop.entrypoints.api.reviews import views as reviews
 from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
+from shop.entrypoints.web.catalog_fast_path import install_catalog_fast_path
 from shop.entrypoints.web.converters import IdConverter
 from shop.entrypoints.web.cors import init_cors
 from shop.entrypoints.web.json_provider import use_orjson
@@ -59,11 +60,6 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
         JSON_SORT_KEYS=False,
         **_openapi_config(),
     )
-    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
-    if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
-        )
     wired = adapters or bootstrap(settings)
     app.extensions["shop"] = wired
     init_request_log(app)
@@ -76,7 +72,16 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     init_responses(app)
     auth.configure_jwt(app, settings)
     _configure_rate_limits(app, settings, wired.rate_limits)
-    init_catalog_cache(app, wired.catalog.responses, settings.stock_staleness)
+    cache = init_catalog_cache(
+        app, wired.catalog.responses, wired.catalog.version, settings.stock_staleness
+    )
+    if not settings.rate_limit:  # a limit counts every request: Flask's limiter must see it
+        install_catalog_fast_path(app, cache)
+    app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
 
     api = ShopApi(app)
     api.spec.components.security_scheme(

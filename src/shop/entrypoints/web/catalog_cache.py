@@ -18,18 +18,21 @@ import hashlib
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, make_response, request
+from werkzeug.http import parse_etags
 
 from shop.bootstrap_bundles import ResponseCache
 from shop.entrypoints.web.auth import viewer_is_admin
 from shop.entrypoints.web.cache_key import CanonicalQuery
-from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.metrics import record_catalog_cache
+from shop.entrypoints.web.recent_entries import RecentEntries
+from shop.entrypoints.web.request_log import route_template
+from shop.services.catalog.ports import CatalogVersion
 from shop.services.common import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,44 +41,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION = "shop_catalog_cache"
 CACHED_HEADERS = ("X-Pagination",)
 RETRY_AFTER_OUTAGE_SECONDS = 5.0
+# Clients may keep the body but must revalidate it: a catalog write shows at once.
+PUBLIC_CACHE_CONTROL = "no-cache"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+# Where a public answer from the cache is noted in the WSGI environ, for the fast path.
+PUBLIC_ANSWER_ENVIRON_KEY = "shop.catalog.public_answer"
 
 
-class RecentEntries:
-    """This process's copies of recently served entries (an LRU), under the same keys.
+@dataclass(frozen=True)
+class PublicAnswer:
+    """A public catalog read answered from the cache entry under `path` and `arguments`."""
 
-    A key carries the catalog version, so a copy is never served after a catalog write; it
-    lives no longer than its Redis original (`stored_at` + ttl). A hit costs no Redis round
-    trip and no unpickling: only the version is asked of Redis.
-    """
-
-    def __init__(self, ttl: float, capacity: int = 1024) -> None:
-        self.ttl = ttl
-        self.capacity = capacity
-        self._entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry["stored_at"] + self.ttl <= time.time():
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+    path: str  # request.path, as in the cache key
+    arguments: str  # the canonical query
+    route: str  # the route template, for the metrics and the log line
+    entry: dict[str, Any]
 
 
 class CatalogCache:
-    def __init__(self, cache: ResponseCache | None, ttl: float) -> None:
+    def __init__(self, cache: ResponseCache | None, version: CatalogVersion, ttl: float) -> None:
         self.cache = cache
+        self.version = version
         self.recent = RecentEntries(ttl)
         self._skip_until = 0.0
         self._lock = threading.Lock()
@@ -95,15 +81,15 @@ class CatalogCache:
                 type(exc).__name__,
             )
 
-    def key(self, arguments: str) -> str | None:
-        """The key of this path and its canonical `arguments` under the current catalog
-        version; None if the version can't be had."""
+    def key(self, path: str, arguments: str) -> str | None:
+        """The key of `path` and its canonical `arguments` under the current catalog
+        version (one read of the shared version); None if the version can't be had."""
         try:
-            version = adapters().catalog.version.current()
+            version = self.version.current()
         except ServiceUnavailable as exc:
             self._outage("version", exc)
             return None
-        return f"v{version}:{request.path}?{arguments}"
+        return f"v{version}:{path}?{arguments}"
 
     def get(self, key: str) -> dict[str, Any] | None:
         assert self.cache is not None
@@ -129,9 +115,13 @@ class CatalogCache:
             self._outage("set", exc)
 
 
-def init_catalog_cache(app: Flask, storage: ResponseCache | None, ttl: int) -> None:
+def init_catalog_cache(
+    app: Flask, storage: ResponseCache | None, version: CatalogVersion, ttl: int
+) -> CatalogCache:
     """Attach the response cache over `storage` (None: catalog responses are not cached)."""
-    app.extensions[EXTENSION] = CatalogCache(storage, ttl=ttl)
+    cache = CatalogCache(storage, version, ttl=ttl)
+    app.extensions[EXTENSION] = cache
+    return cache
 
 
 def _catalog_cache() -> CatalogCache:
@@ -157,17 +147,21 @@ def _entry(response: Response) -> dict[str, Any]:
     }
 
 
+def client_holds(entry: dict[str, Any], if_none_match: str | None) -> bool:
+    """Does the client's If-None-Match name this very representation (a 304)?"""
+    return parse_etags(if_none_match).contains(entry["etag"].strip('"'))
+
+
 def _answer(entry: dict[str, Any], public: bool) -> Response:
     """The response for `entry`, or 304 when the client holds that very representation."""
-    if request.if_none_match.contains(entry["etag"].strip('"')):
+    if client_holds(entry, request.headers.get("If-None-Match")):
         response = Response(status=304)
     else:
         response = Response(entry["body"], status=200, mimetype=entry["mimetype"])
         for name, value in entry["headers"].items():
             response.headers[name] = value
     response.headers["ETag"] = entry["etag"]
-    # Clients may keep the body but must revalidate it: a catalog write shows at once.
-    response.headers["Cache-Control"] = "no-cache" if public else "private, no-cache"
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL if public else PRIVATE_CACHE_CONTROL
     return response
 
 
@@ -182,29 +176,40 @@ def catalog_read(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if viewer_is_admin():
-            return _answer_fresh(view, args, kwargs, public=False, key=None)
+            return _answer_admin(view(*args, **kwargs))
         cache = _catalog_cache()
         arguments = canonical_query() if cache.enabled else None
-        key = cache.key(arguments) if arguments is not None else None
+        key = cache.key(request.path, arguments) if arguments is not None else None
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
                 record_catalog_cache("hit")
-                return _answer(entry, public=True)
+                return _answer_public(entry, arguments)
         if cache.cache is not None:
             record_catalog_cache("miss" if cache.enabled else "fallback")
-        return _answer_fresh(view, args, kwargs, public=True, key=key)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200:
+            return response
+        entry = _entry(response)
+        if key is None:
+            return _answer(entry, public=True)
+        cache.set(key, entry)
+        return _answer_public(entry, arguments)
 
     return cast(F, wrapper)
 
 
-def _answer_fresh(
-    view: Callable[..., Any], args: Any, kwargs: Any, *, public: bool, key: str | None
-) -> Response:
-    response = make_response(view(*args, **kwargs))
+def _answer_public(entry: dict[str, Any], arguments: str | None) -> Response:
+    """The answer from a cached `entry`, noted for the fast path to answer the next time."""
+    assert arguments is not None, "a cache key has arguments"
+    answer = PublicAnswer(request.path, arguments, route_template(), entry)
+    request.environ[PUBLIC_ANSWER_ENVIRON_KEY] = answer
+    return _answer(entry, public=True)
+
+
+def _answer_admin(returned: Any) -> Response:
+    """An admin's read: never cached, the ETag still given."""
+    response = make_response(returned)
     if response.status_code != 200:
         return response
-    entry = _entry(response)
-    if key is not None:
-        _catalog_cache().set(key, entry)
-    return _answer(entry, public)
+    return _answer(_entry(response), public=False)
