@@ -66,7 +66,11 @@ LONGEST_KNOWN_URL = 2048
 
 @dataclass(frozen=True)
 class KnownRead:
-    answer: PublicAnswer  # the entry in it is the one first answered; only its key is used
+    """Where the entry of a URL is cached (never the entry itself: that may change)."""
+
+    path: str
+    arguments: str
+    route: str
     extra_headers: tuple[tuple[str, str], ...]  # added by Flask's hooks, whatever the entry
 
 
@@ -134,14 +138,14 @@ class CatalogFastPath:
         not_modified = client_holds(entry, environ.get("HTTP_IF_NONE_MATCH"))
         headers = answer_headers(entry, not_modified, known.extra_headers, request_id)
         start_response(NOT_MODIFIED if not_modified else OK, headers)
-        _observe(known.answer.route, 304 if not_modified else 200, started, request_id)
+        _observe(known.route, 304 if not_modified else 200, started, request_id)
         return [] if not_modified else [entry["body"]]
 
     def _entry(self, known: KnownRead) -> dict[str, Any] | None:
         """The entry this process holds for `known` under the current catalog version."""
         if not self.cache.enabled:
             return None
-        key = self.cache.key(known.answer.path, known.answer.arguments)
+        key = self.cache.key(known.path, known.arguments)
         return None if key is None else self.cache.recent.get(key)
 
     def _through_flask(
@@ -166,7 +170,7 @@ class CatalogFastPath:
         own = answer_headers(answer.entry, False, (), request_id)
         extra = tuple(headers[len(own) - 1 : -1])
         if answer_headers(answer.entry, False, extra, request_id) == list(headers):
-            self.known.put(url, KnownRead(answer, extra))
+            self.known.put(url, KnownRead(answer.path, answer.arguments, answer.route, extra))
 
 
 def _without_flask_only_headers(environ: Environ) -> bool:
