@@ -4,7 +4,6 @@ sees every catalog write at once from another process, and keeps its memory boun
 from __future__ import annotations
 
 import json
-import logging
 
 from flask import Flask
 
@@ -13,7 +12,7 @@ from tests.integration.apps import Api, AppFactory
 from tests.integration.catalog_data import Catalog, build_sample
 from tests.integration.fast_path_support import TwoPaths
 from tests.integration.test_metrics import scrape, value
-from tests.integration.test_request_log import Lines
+from tests.integration.test_request_log import Lines, log_lines  # noqa: F401 (a fixture)
 
 
 def _sample(app: Flask) -> Catalog:
@@ -52,23 +51,17 @@ def test_metrics_move_as_they_do_through_flask(make_app: AppFactory, backend: st
         assert value(fast, "shop_catalog_cache_lookups_total", result="hit") == 1
 
 
-def test_the_request_log_line_is_the_same(make_app: AppFactory, backend: str) -> None:
+def test_the_request_log_line_is_the_same(
+    make_app: AppFactory, backend: str, log_lines: Lines  # noqa: F811
+) -> None:
     catalog = _sample(make_app(backend))
     paths = TwoPaths(catalog.api.app)
     url = "/api/v1/products?q=nova"
     paths.through_flask(url)
-    lines = Lines()
-    logger = logging.getLogger("shop")
-    previous = logger.level
-    logger.addHandler(lines)
-    logger.setLevel(logging.INFO)
-    try:
-        paths.fast(url, {"X-Request-ID": "req-fast"})
-        paths.flask_only.get(url, headers={"X-Request-ID": "req-fast"})
-    finally:
-        logger.removeHandler(lines)
-        logger.setLevel(previous)
-    fast, flask = (json.loads(line) for line in lines.lines)
+    log_lines.lines.clear()
+    paths.fast(url, {"X-Request-ID": "req-fast"})
+    paths.flask_only.get(url, headers={"X-Request-ID": "req-fast"})
+    fast, flask = (json.loads(line) for line in log_lines.lines)
     assert list(fast) == list(flask)  # the same fields, in the same order
     for line in (fast, flask):
         assert line.pop("duration_ms") >= 0
