@@ -37,6 +37,8 @@ class WrkResult:
     non_2xx: int = 0
     socket_errors: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
+    # Requests the script timed itself (checkout_orders.lua): {count, p50_us, p99_us}.
+    timed: dict[str, int] | None = None
     output: str = ""
 
     @property
@@ -129,6 +131,7 @@ def parse_wrk(text: str) -> WrkResult:
             non_2xx=errors["status"],
             socket_errors={k: errors[k] for k in _SOCKET_ERRORS},
             statuses=data.get("statuses") or {},
+            timed=data.get("timed"),
             output=text,
         )
     return _parse_wrk_text(text)
