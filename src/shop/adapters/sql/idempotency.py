@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shop.adapters.sql.engine import autocommit, connect
 from shop.adapters.sql.order_tables import idempotency_keys as keys
 from shop.services.checkout.ports import IdempotencyRecord
 
@@ -41,7 +42,7 @@ class SqlIdempotencyRepository:
     def insert(
         self, scope: str, key: str, fingerprint: str, lease: str, until: datetime, now: datetime
     ) -> int | None:
-        dialect = self.session.get_bind().dialect.name
+        bind = self.session.get_bind()
         values = {
             "scope": scope,
             "key": key,
@@ -50,9 +51,13 @@ class SqlIdempotencyRepository:
             "locked_until": until,
             "created_at": now,
         }
-        statement = INSERTS["postgresql" if dialect == "postgresql" else "sqlite"]
-        record_id = self.session.execute(statement, values).scalar_one_or_none()
-        return None if record_id is None else int(record_id)
+        statement = INSERTS["postgresql" if bind.dialect.name == "postgresql" else "sqlite"]
+        if not isinstance(bind, Engine):  # a session on a caller's connection: its transaction
+            return _id(self.session.execute(statement, values).scalar_one_or_none())
+        # Its own transaction, as the port says: one statement in autocommit, so one round
+        # trip (no BEGIN and COMMIT around it), whatever the session does next.
+        with connect(autocommit(bind)) as connection:
+            return _id(connection.execute(statement, values).scalar_one_or_none())
 
     def get(self, scope: str, key: str) -> IdempotencyRecord | None:
         row = self.session.execute(
@@ -96,3 +101,7 @@ class SqlIdempotencyRepository:
     def purge(self, created_before: datetime) -> int:
         result = self.session.execute(delete(keys).where(keys.c.created_at < created_before))
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _id(record_id: int | None) -> int | None:
+    return None if record_id is None else int(record_id)
