@@ -91,6 +91,7 @@ def measure_shop(
     try:
         with shop_backend(args, report) as (redis, env, missing):
             state: dict[str, Any] = {}
+            rss = report.setdefault("worker_rss_kb", {})
             for mode in ("cached", "uncached"):
                 wanted = [s for s in shop if s.server == mode]
                 if not wanted:
@@ -102,9 +103,10 @@ def measure_shop(
                 server_env = dict(env, SHOP_CACHE_ENABLED="1" if mode == "cached" else "0")
                 with gunicorn(SHOP_APP, server_env, server, "/healthz", f"shop ({mode})") as base:
                     recipes = ShopScenarios(base, load, args.detail_ids, state)
+                    rss[f"{mode} at start"] = worker_rss_kb(base)
                     for o in recipes.run(wanted):
                         outcomes[o.scenario.name] = o
-                    report.setdefault("worker_rss_kb", {})[mode] = worker_rss_kb(base)
+                    rss[mode] = worker_rss_kb(base)
     except BenchError as exc:
         log(f"!! {exc}")
         why = str(exc).splitlines()[0].rstrip(":")
