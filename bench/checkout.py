@@ -1,27 +1,28 @@
 """Checkout throughput: bench/run --checkout [--seconds S] [--clients 1,16] [--lines 3].
 
 Starts a private PostgreSQL and Redis, migrates, seeds the demo catalog (200 products x 4
-variants, plenty of stock), serves the shop with gunicorn (2 workers x 8 threads), then for each
-client count runs wrk with that many connections for S seconds (bench/wrk/checkout_orders.lua):
-each connection fills a guest cart of LINES lines (LINES POST /cart/items, the token read from
-the first answer) and checks it out (POST /checkout with an Idempotency-Key), again and again.
-Reported per client count: orders/s, p50/p99 of the checkout request (timed by the script),
-the HTTP requests/s, the cores kept busy by the shop's gunicorn, by wrk and by the rest (PostgreSQL,
-Redis, other work), and the server's CPU per order; and the SQL statements of one checkout
-(counted in-process). The ceiling is `pgbench -c 16 -j 2 -T S` (built-in TPC-B-like) on the
-same PostgreSQL in the same run. Results go to bench/results/checkout-<timestamp>.json.
+variants, plenty of stock), serves the shop with gunicorn (2 workers x 4 threads, the serving
+default), then for each client count runs wrk with that many connections for S seconds
+(bench/wrk/checkout_orders.lua): each connection fills a guest cart of LINES lines (LINES POST
+/cart/items, the token read from the first answer) and checks it out (POST /checkout with an
+Idempotency-Key), again and again. Then, at the last client count, checkouts alone of carts
+filled beforehand by wrk (checkout_prefilled.lua). Reported per row: orders/s, p50/p99 of the
+checkout request (timed by the script), the HTTP requests/s, the CPU milliseconds per order of
+the shop's gunicorn, PostgreSQL, Redis, wrk and the rest of the machine (other work), the
+PostgreSQL sessions opened, and the SQL statements of one checkout (counted in-process). The
+ceiling is `pgbench -c 16 -j 2 -T S` (built-in TPC-B-like) on the same PostgreSQL in the same
+run. Results go to bench/results/checkout-<timestamp>.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import json
 import os
 import re
 import subprocess
 import sys
-import time
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.servers import PostgresServer, RedisServer, find_pg_bindir  # noqa: E402
+from tests.support.servers import PostgresServer, find_pg_bindir  # noqa: E402
 
 from bench.backing_services import (  # noqa: E402
     backing_services,
@@ -38,103 +39,20 @@ from bench.backing_services import (  # noqa: E402
     seed_catalog,
     shop_env,
 )
-from bench.checkout_load import checkout_orders, orders_row  # noqa: E402
+from bench.checkout_cpu import backing_cpu, measured  # noqa: E402
+from bench.checkout_load import (  # noqa: E402
+    checkout_orders,
+    checkout_prefilled,
+    fill_carts,
+)
+from bench.checkout_statements import statements_per_checkout  # noqa: E402
 from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
-from bench.process_stats import cpu_seconds, processes  # noqa: E402
 from bench.processes import LOOPBACK, BenchError, log, stop_on_signals  # noqa: E402
 from bench.report_output import render_table, write_results  # noqa: E402
-from bench.scaling_rounds import (  # noqa: E402
-    children_cpu_seconds,
-    machine_busy_seconds,
-    server_cpu_seconds,
-)
+from bench.wrk_load import LoadConfig, WrkResult  # noqa: E402
 
 DATABASE = "shop"
 PRODUCTS, VARIANTS = 200, 4
-SERVER = ServerConfig(workers=2, threads=8)
-BODY = json.dumps(
-    {
-        "full_name": "Bench Buyer",
-        "email": "bench@example.com",
-        "phone": "1",
-        "address": {"line1": "1 Road", "city": "Town", "postal_code": "1", "country": "DE"},
-    }
-)
-
-
-def backing_pids(pg: PostgresServer, redis: RedisServer) -> dict[str, list[int]]:
-    """The processes of this run's PostgreSQL (postmaster and backends) and Redis."""
-    postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
-    return {
-        "postgres": [postmaster, *processes(lambda ppid, _: ppid == postmaster)],
-        "redis": processes(lambda _, cmd: "redis-server" in cmd and f":{redis.port}" in cmd),
-    }
-
-
-def drive(
-    base: str,
-    variant_ids: list[Any],
-    clients: int,
-    seconds: int,
-    lines: int,
-    backing: Callable[[], dict[str, list[int]]],
-) -> dict[str, Any]:
-    """One level: the orders' figures and the cores each party kept busy meanwhile."""
-    checkout_orders(base, variant_ids, clients, 2, lines)  # warm: pools, caches, the JIT of wrk
-
-    def cpu() -> dict[str, float]:
-        return {
-            "shop": server_cpu_seconds(base),
-            "wrk": children_cpu_seconds(),
-            "machine": machine_busy_seconds(),
-            **{name: sum(map(cpu_seconds, pids)) for name, pids in backing().items()},
-        }
-
-    before, started = cpu(), time.monotonic()
-    result = checkout_orders(base, variant_ids, clients, seconds, lines)
-    elapsed = time.monotonic() - started
-    cores = {k: (v - before[k]) / elapsed for k, v in cpu().items()}
-    cores["others"] = max(0.0, cores.pop("machine") - sum(cores.values()))
-    row = orders_row(result)
-    per_order = row["orders_per_s"] or float("nan")
-    row.update(
-        clients=clients,
-        lines=lines,
-        cores={k: round(v, 3) for k, v in cores.items()},
-        cpu_ms_per_order={k: round(1000 * v / per_order, 2) for k, v in cores.items()},
-    )
-    return row
-
-
-def statements_per_checkout(env: dict[str, str]) -> int:
-    """The SQL statements of one 3-line guest checkout, counted in this process."""
-    code = (
-        "import json,os,sys\n"
-        "from sqlalchemy import event\n"
-        "from shop.entrypoints.web.app import create_app\n"
-        "app=create_app(); c=app.test_client(); a=app.extensions['shop']\n"
-        "t=None\n"
-        "for v in (1,2,3):\n"
-        "  r=c.post('/api/v1/cart/items',json={'variant_id':v,'quantity':1},"
-        "headers={'X-Cart-Token':t} if t else {}); t=r.headers['X-Cart-Token']\n"
-        "sent=[]\n"
-        "event.listen(a.engine,'before_cursor_execute',lambda *x: sent.append(x[2]))\n"
-        f"r=c.post('/api/v1/checkout',data={BODY!r},content_type='application/json',"
-        "headers={'X-Cart-Token':t,'Idempotency-Key':'bench-cost'})\n"
-        "assert r.status_code==201, r.data\n"
-        "print(len(sent))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise BenchError(f"counting statements failed:\n{out.stderr[-2000:]}")
-    return int(out.stdout.strip().splitlines()[-1])
 
 
 def pgbench(pg: PostgresServer, seconds: int) -> float:
@@ -162,11 +80,66 @@ def pgbench(pg: PostgresServer, seconds: int) -> float:
     return float(match.group(1))
 
 
+def counting_sessions(pg: PostgresServer, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`run`'s row, with the PostgreSQL sessions (connections) opened meanwhile: a pool too
+    small for the server's threads opens and closes one per request beyond its size."""
+
+    def opened() -> int:
+        rows = pg.execute(f"SELECT sessions FROM pg_stat_database WHERE datname = '{DATABASE}'")
+        return int(rows[0][0])
+
+    before = opened()
+    row = run()
+    row["pg_sessions_opened"] = opened() - before
+    return row
+
+
+def only_checkouts(
+    base: str,
+    variant_ids: list[Any],
+    last: dict[str, Any],
+    options: argparse.Namespace,
+    backing: Callable[[], dict[str, float]],
+) -> dict[str, Any]:
+    """Checkouts alone at the last level's client count, of carts filled by wrk beforehand
+    (enough for three times the orders/s of that level's loop)."""
+    clients = int(last["clients"])
+    load = LoadConfig(options.seconds, clients, min(2, clients), 0)
+    carts = max(200, int(3 * last["orders_per_s"] * options.seconds))
+    with tempfile.TemporaryDirectory(prefix="shop-bench-carts-") as directory:
+        log(f"filling {carts} guest carts of {options.lines} lines")
+        filled = fill_carts(base, variant_ids, load, options.lines, carts, Path(directory))
+        log(f"checkouts only, {clients} connection(s), {options.seconds}s, {filled} carts")
+        row = measured(
+            f"{clients}, checkouts only",
+            base,
+            lambda: checkout_prefilled(base, load, Path(directory)),
+            backing,
+        )
+    if "ran_out" in row["statuses"]:
+        row["errors"] = "the carts ran out: a lower bound"
+    return row
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", default="1,16")
     parser.add_argument("--lines", type=int, default=3, help="lines of each guest cart")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="gunicorn threads per worker (the serving default; above 5, the pool of 5 idle "
+        "connections opens and closes one per request for the others)",
+    )
+    parser.add_argument(
+        "--no-checkout-only",
+        dest="checkout_only",
+        action="store_false",
+        help="skip the checkouts of carts filled beforehand (at the last client count)",
+    )
     options = parser.parse_args()
     levels = [int(n) for n in options.clients.split(",")]
     stop_on_signals()
@@ -180,14 +153,30 @@ def main() -> int:
         variant_ids = [row[0] for row in pg.execute("SELECT id FROM variants", database=DATABASE)]
         sql = statements_per_checkout(env)
         rows = []
-        backing = functools.partial(backing_pids, pg, redis)  # backends come and go
-        with gunicorn("shop.entrypoints.wsgi:app", env, SERVER, "/healthz", "shop") as base:
+        backing = functools.partial(backing_cpu, pg, redis)
+        server = ServerConfig(workers=options.workers, threads=options.threads)
+        with gunicorn("shop.entrypoints.wsgi:app", env, server, "/healthz", "shop") as base:
             for clients in levels:
                 log(f"checkout with {clients} connection(s) for {options.seconds}s")
+                checkout_orders(base, variant_ids, clients, 2, options.lines)  # warm-up
+
+                def loop(n: int = clients) -> WrkResult:
+                    return checkout_orders(base, variant_ids, n, options.seconds, options.lines)
+
                 rows.append(
-                    drive(base, variant_ids, clients, options.seconds, options.lines, backing)
+                    counting_sessions(
+                        pg, functools.partial(measured, str(clients), base, loop, backing)
+                    )
                 )
                 flush_redis(redis)  # the queued email jobs and carts of this level
+            if options.checkout_only and rows:
+                last = rows[-1]
+                rows.append(
+                    counting_sessions(
+                        pg, lambda: only_checkouts(base, variant_ids, last, options, backing)
+                    )
+                )
+                flush_redis(redis)
         log(f"pgbench -c 16 -T {options.seconds}")
         tps = pgbench(pg, options.seconds)
     load_after = os.getloadavg()
@@ -214,14 +203,14 @@ def main() -> int:
 
 HEADERS = [
     *("clients", "orders/s", "p50 ms", "p99 ms", "req/s", "x pgbench", "SQL/checkout"),
-    *("CPU ms/order: shop", "postgres", "redis", "wrk", "others", "errors"),
+    *("CPU ms/order: shop", "postgres", "redis", "wrk", "others", "PG sessions", "errors"),
 ]
 
 
 def _cells(r: dict[str, Any], tps: float, sql: int) -> list[str]:
     per_order = r["cpu_ms_per_order"]
     return [
-        str(r["clients"]),
+        r["clients"],
         f"{r['orders_per_s']:.1f}",
         f"{r['p50_ms']:.1f}",
         f"{r['p99_ms']:.1f}",
@@ -229,6 +218,7 @@ def _cells(r: dict[str, Any], tps: float, sql: int) -> list[str]:
         f"{r['orders_per_s'] / tps:.3f}",
         str(sql),
         *(f"{per_order[k]:.2f}" for k in ("shop", "postgres", "redis", "wrk", "others")),
+        str(r.get("pg_sessions_opened", "-")),
         r["errors"] or "-",
     ]
 

@@ -1,4 +1,5 @@
-"""What PostgreSQL does for one checkout (bench/profile_request.py --checkout --statements).
+"""What PostgreSQL does for one checkout: the statements of one (bench/run --checkout), and
+(bench/profile_request.py --checkout --statements) what each costs.
 
 For N checkouts in a row: each statement's calls per checkout, PostgreSQL's own mean planning
 and execution time (pg_stat_statements, planning tracked), and the mean round trip the app
@@ -8,6 +9,9 @@ transaction statements (BEGIN, COMMIT) that only the server's count shows.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +19,15 @@ from typing import Any
 from sqlalchemy import Engine, event
 from tests.support.servers import PostgresServer
 
+from bench.processes import BenchError
+
 STATS = "pg_stat_statements"
+BUYER = {
+    "full_name": "Bench Buyer",
+    "email": "bench@example.com",
+    "phone": "1",
+    "address": {"line1": "1 Road", "city": "Town", "postal_code": "1", "country": "DE"},
+}
 
 
 def enable_statement_stats(pg: PostgresServer) -> None:
@@ -72,3 +84,36 @@ def report_statements(
         print(f"{len(took) / count:6.2f} {sum(took) / count * 1e3:8.3f} ms  {label}")
     total = sum(map(sum, waited.values())) / count
     print(f"total: {total * 1e3:.3f} ms of the {wall * 1e3:.2f} ms")
+
+
+def statements_per_checkout(env: dict[str, str]) -> int:
+    """The SQL statements of one 3-line guest checkout, counted in this process."""
+    code = (
+        "import json,os,sys\n"
+        "from sqlalchemy import event\n"
+        "from shop.adapters.sql.engine import engines_of\n"
+        "from shop.entrypoints.web.app import create_app\n"
+        "app=create_app(); c=app.test_client(); a=app.extensions['shop']\n"
+        "t=None\n"
+        "for v in (1,2,3):\n"
+        "  r=c.post('/api/v1/cart/items',json={'variant_id':v,'quantity':1},"
+        "headers={'X-Cart-Token':t} if t else {}); t=r.headers['X-Cart-Token']\n"
+        "sent=[]\n"
+        "for e in engines_of(a.engine):\n"
+        "  event.listen(e,'before_cursor_execute',lambda *x: sent.append(x[2]))\n"
+        f"r=c.post('/api/v1/checkout',data={json.dumps(BUYER)!r},content_type='application/json',"
+        "headers={'X-Cart-Token':t,'Idempotency-Key':'bench-cost'})\n"
+        "assert r.status_code==201, r.data\n"
+        "print(len(sent))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise BenchError(f"counting statements failed:\n{out.stderr[-2000:]}")
+    return int(out.stdout.strip().splitlines()[-1])

@@ -31,7 +31,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from tests.support.servers import start_postgres, start_redis  # noqa: E402
 
-from bench.checkout_statements import enable_statement_stats, report_statements  # noqa: E402
+from bench.checkout_statements import (  # noqa: E402
+    BUYER,
+    enable_statement_stats,
+    report_statements,
+)
 from shop.adapters.sql import migrations  # noqa: E402
 from shop.entrypoints.web.app import create_app  # noqa: E402
 from shop.settings import TEST, Settings  # noqa: E402
@@ -77,14 +81,6 @@ def fill_cart(client: Any, lines: int = 5, headers: dict[str, str] | None = None
         if not lines:
             return headers
     raise SystemExit("not enough variants in stock for a cart")
-
-
-BUYER = {
-    "full_name": "Profile Buyer",
-    "email": "profile@example.com",
-    "phone": "1",
-    "address": {"line1": "1 Road", "city": "Town", "postal_code": "1", "country": "DE"},
-}
 
 
 def checkouts(client: Any, path: str, carts: int, lines: int) -> Any:
@@ -148,6 +144,8 @@ def main() -> None:
         help="pstats orders, comma-separated: cumulative (default), tottime...",
     )
     args = parser.parse_args()
+    if args.statements and not args.checkout:
+        parser.error("--statements is for --checkout")
     if args.checkout and "--lines" not in sys.argv:
         args.lines = 3
     with start_postgres() as pg, start_redis() as redis:
@@ -209,6 +207,7 @@ def main() -> None:
             f"/healthz {hello * 1e3:.2f} ms ({hello_cpu * 1e6:.0f} µs CPU) ({hello / took:.2f}x)"
         )
         if args.statements:
+            assert checkout is not None
             report_statements(pg, app.extensions["shop"].engine, checkout, args.n)
             return
         profiler = cProfile.Profile()

@@ -66,17 +66,12 @@ class WrkResult:
         return data
 
 
-def run_wrk(
-    url: str,
-    load: LoadConfig,
-    script: str = "get.lua",
-    args: Sequence[str] = (),
-    duration: int | None = None,
-) -> WrkResult:
-    """Drive `url` with wrk (bounded by its -d and a hard timeout); parse what it reports."""
+def wrk_command(
+    url: str, load: LoadConfig, script: str, args: Sequence[str], seconds: int
+) -> tuple[list[str], dict[str, str]]:
+    """wrk's argv and environment for `script` against `url` (loopback only)."""
     if not url.startswith(f"http://{LOOPBACK}:"):
         raise ValueError(f"the bench only loads {LOOPBACK}: {url}")
-    seconds = duration if duration is not None else load.duration
     argv = [
         WRK,
         "-t",
@@ -94,8 +89,19 @@ def run_wrk(
     ]
     if args:
         argv += ["--", *args]
-    env = dict(os.environ, LUA_PATH=f"{WRK_DIR}/?.lua;;")
-    proc = spawn(argv, env)
+    return argv, dict(os.environ, LUA_PATH=f"{WRK_DIR}/?.lua;;")
+
+
+def run_wrk(
+    url: str,
+    load: LoadConfig,
+    script: str = "get.lua",
+    args: Sequence[str] = (),
+    duration: int | None = None,
+) -> WrkResult:
+    """Drive `url` with wrk (bounded by its -d and a hard timeout); parse what it reports."""
+    seconds = duration if duration is not None else load.duration
+    proc = spawn(*wrk_command(url, load, script, args, seconds))
     try:
         out, _ = proc.communicate(timeout=seconds + 60)
     except subprocess.TimeoutExpired:

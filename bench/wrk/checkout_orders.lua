@@ -2,7 +2,10 @@
 -- first without a token creates the cart, the token is read from the answer), then checked out
 -- with POST /api/v1/checkout (an Idempotency-Key of its own); then a new cart is started.
 --
--- Args after `--`: LINES, then variant ids as JSON literals (at least LINES of them).
+-- Args after `--`: LINES, optionally `fill=DIR`, then variant ids as JSON literals (at least
+-- LINES of them). With `fill=DIR` the carts are filled and not checked out: each full cart's
+-- token is appended to DIR/carts-<thread id>.txt (for checkout_prefilled.lua), and a new cart
+-- is started; bench/checkout_load.py stops wrk once enough carts are written.
 --
 -- wrk does not tell a script which connection a request is for, and each answer is followed
 -- by exactly one request: so every answer queues its cart's next step (per thread), and every
@@ -39,13 +42,20 @@ local added = {} -- token -> lines in the cart
 local sent = {} -- checkout sequence number -> when it was sent (us)
 local carts = 0
 local seq = 0
+local filled = nil -- the file of full carts' tokens (fill=DIR)
 timed = {}
 statuses = {}
 
 function init(args)
   lines = tonumber(args[1])
   assert(lines and lines > 0, "checkout_orders.lua: give LINES, then variant ids, after --")
-  for i = 2, #args do
+  local first = 2
+  local dir = string.match(args[2] or "", "^fill=(.+)$")
+  if dir then
+    filled = assert(io.open(dir .. "/carts-" .. (id or 1) .. ".txt", "w"))
+    first = 3
+  end
+  for i = first, #args do
     variants[#variants + 1] = args[i]
   end
   assert(#variants >= lines, "checkout_orders.lua: fewer variants than LINES")
@@ -72,6 +82,13 @@ function request()
     return add(headers, count + 1, carts + count * 7)
   end
   added[token] = nil
+  if filled then
+    filled:write(token, "\n")
+    filled:flush()
+    carts = carts + 1
+    headers["X-Cart-Token"] = nil
+    return add(headers, 1, carts)
+  end
   seq = seq + 1
   sent[seq] = now_us()
   headers["Idempotency-Key"] = "bench-" .. (id or 1) .. "-" .. seq
