@@ -39,13 +39,13 @@ from bench.backing_services import (  # noqa: E402
     seed_catalog,
     shop_env,
 )
-from bench.checkout_cpu import backing_cpu, measured  # noqa: E402
 from bench.checkout_load import (  # noqa: E402
     checkout_orders,
     checkout_prefilled,
     fill_carts,
 )
 from bench.checkout_statements import statements_per_checkout  # noqa: E402
+from bench.checkout_watch import backing_cpu, measured, watching_postgres  # noqa: E402
 from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
 from bench.processes import LOOPBACK, BenchError, log, stop_on_signals  # noqa: E402
 from bench.report_output import render_table, write_results  # noqa: E402
@@ -78,20 +78,6 @@ def pgbench(pg: PostgresServer, seconds: int) -> float:
     if match is None:
         raise BenchError(f"no tps in pgbench output:\n{out}")
     return float(match.group(1))
-
-
-def counting_sessions(pg: PostgresServer, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """`run`'s row, with the PostgreSQL sessions (connections) opened meanwhile: a pool too
-    small for the server's threads opens and closes one per request beyond its size."""
-
-    def opened() -> int:
-        rows = pg.execute(f"SELECT sessions FROM pg_stat_database WHERE datname = '{DATABASE}'")
-        return int(rows[0][0])
-
-    before = opened()
-    row = run()
-    row["pg_sessions_opened"] = opened() - before
-    return row
 
 
 def only_checkouts(
@@ -164,16 +150,18 @@ def main() -> int:
                     return checkout_orders(base, variant_ids, n, options.seconds, options.lines)
 
                 rows.append(
-                    counting_sessions(
-                        pg, functools.partial(measured, str(clients), base, loop, backing)
+                    watching_postgres(
+                        pg, DATABASE, functools.partial(measured, str(clients), base, loop, backing)
                     )
                 )
                 flush_redis(redis)  # the queued email jobs and carts of this level
             if options.checkout_only and rows:
                 last = rows[-1]
                 rows.append(
-                    counting_sessions(
-                        pg, lambda: only_checkouts(base, variant_ids, last, options, backing)
+                    watching_postgres(
+                        pg,
+                        DATABASE,
+                        lambda: only_checkouts(base, variant_ids, last, options, backing),
                     )
                 )
                 flush_redis(redis)
@@ -203,7 +191,8 @@ def main() -> int:
 
 HEADERS = [
     *("clients", "orders/s", "p50 ms", "p99 ms", "req/s", "x pgbench", "SQL/checkout"),
-    *("CPU ms/order: shop", "postgres", "redis", "wrk", "others", "PG sessions", "errors"),
+    *("CPU ms/order: shop", "postgres", "redis", "wrk", "others"),
+    *("PG sessions", "lock waits", "errors"),
 ]
 
 
@@ -218,7 +207,8 @@ def _cells(r: dict[str, Any], tps: float, sql: int) -> list[str]:
         f"{r['orders_per_s'] / tps:.3f}",
         str(sql),
         *(f"{per_order[k]:.2f}" for k in ("shop", "postgres", "redis", "wrk", "others")),
-        str(r.get("pg_sessions_opened", "-")),
+        str(r["pg_sessions_opened"]),
+        f"{r['pg_lock_wait_share']:.0%}",
         r["errors"] or "-",
     ]
 

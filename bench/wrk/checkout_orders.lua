@@ -15,8 +15,10 @@
 -- The checkout requests are timed by the script itself (wrk's own latencies mix them with the
 -- cart adds): the buyer's email carries a sequence number that the 201 answer (the order)
 -- echoes; `timed` holds each checkout's latency in microseconds, which report.lua summarises.
--- Line k of every cart is drawn from the k-th of LINES slices of the variants, so a cart's
--- lines are distinct and concurrent checkouts seldom wait for the same row's lock.
+-- Line k of a cart is drawn from the k-th of LINES slices of the variants, by the cart's own
+-- number: a cart's lines are distinct, and so are those of the carts in progress at once (so
+-- that concurrent checkouts seldom wait for the same row's lock, as in a store with many
+-- products).
 require("report")
 
 local ffi = require("ffi")
@@ -39,6 +41,7 @@ local variants = {}
 local slice = 0
 local queue = {} -- carts whose answer came back: their next step is due
 local added = {} -- token -> lines in the cart
+local base = {} -- token -> the cart's number, which picks its lines' variants
 local sent = {} -- checkout sequence number -> when it was sent (us)
 local carts = 0
 local seq = 0
@@ -79,9 +82,9 @@ function request()
   headers["X-Cart-Token"] = token
   local count = added[token]
   if count < lines then
-    return add(headers, count + 1, carts + count * 7)
+    return add(headers, count + 1, base[token])
   end
-  added[token] = nil
+  added[token], base[token] = nil, nil
   if filled then
     filled:write(token, "\n")
     filled:flush()
@@ -107,6 +110,10 @@ function response(status, headers, body)
     local token = headers["X-Cart-Token"] or headers["x-cart-token"]
       or string.match(body, '"token":%s*"([^"]+)"')
     if token then
+      if added[token] == nil then -- a new cart: a number of its own, for its other lines
+        carts = carts + 1
+        base[token] = carts
+      end
       added[token] = (added[token] or 0) + 1
       queue[#queue + 1] = token
     end
