@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/profile_request.py "/api/v1/products?page_size=20" --no-cache
     .venv/bin/python bench/profile_request.py /api/v1/cart --cart [--signed-in]
+    .venv/bin/python bench/profile_request.py /api/v1/cart/items --cart --add
+    .venv/bin/python bench/profile_request.py /api/v1/checkout --checkout [--lines 3] [--statements]
     .venv/bin/python bench/profile_request.py /api/v1/products --wsgi
 
 Starts a private PostgreSQL and Redis (tests/support/servers.py), seeds the demo catalog, and times
 the path through Flask's test client (no HTTP server: this isolates the app's own cost);
-prints the mean time per request next to /healthz's, then the top functions. `--wsgi` calls
-the WSGI app itself with a ready environ, as a server would, instead of the test client (whose
-own environ building and URL parsing cost about 60 µs a request), and also times the
-hello-world of bench/hello_app.py that way.
+prints the mean time per request next to /healthz's, then the top functions. `--checkout`
+times guest checkouts (each with its own Idempotency-Key) of carts filled beforehand, untimed;
+`--statements` adds what PostgreSQL does for one checkout (bench/checkout_statements.py).
+`--wsgi` calls the WSGI app with a ready environ, as a server does, instead of the test client
+(bench/wsgi_calls.py), and times the hello-world of bench/hello_app.py that way too.
 """
 
 from __future__ import annotations
@@ -30,8 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 from tests.support.servers import start_postgres, start_redis  # noqa: E402
-from werkzeug.test import EnvironBuilder  # noqa: E402
 
+from bench.checkout_statements import (  # noqa: E402
+    BUYER,
+    enable_statement_stats,
+    report_statements,
+)
+from bench.wsgi_calls import hello_world_cpu, wsgi_get  # noqa: E402
 from shop.adapters.sql import migrations  # noqa: E402
 from shop.entrypoints.web.app import create_app  # noqa: E402
 from shop.settings import TEST, Settings  # noqa: E402
@@ -45,36 +53,6 @@ def mean_seconds(call: Any, count: int) -> tuple[float, float]:
         call()
     wall = (time.perf_counter() - started) / count
     return wall, (time.process_time() - cpu_started) / count
-
-
-def wsgi_get(app: Any, path: str, headers: dict[str, str]) -> Any:
-    """A GET of `path` as a WSGI server makes it: a ready environ, the body read through."""
-    environ = EnvironBuilder(path=path, headers=headers).get_environ()
-    statuses: list[str] = []
-
-    def start_response(status: str, _headers: Any, _exc_info: Any = None) -> None:
-        statuses.append(status)
-
-    def call() -> int:
-        statuses.clear()
-        body = app(dict(environ), start_response)
-        for _chunk in body:
-            pass
-        getattr(body, "close", lambda: None)()
-        return int(statuses[0].split()[0])
-
-    return call
-
-
-def hello_world_cpu(count: int) -> float:
-    """CPU seconds per request of bench/hello_app.py, called the same way."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from hello_app import app as hello_app
-
-    call = wsgi_get(hello_app, "/", {})
-    for _ in range(50):
-        call()
-    return mean_seconds(call, count)[1]
 
 
 def signed_in(client: Any) -> dict[str, str]:
@@ -109,6 +87,35 @@ def fill_cart(client: Any, lines: int = 5, headers: dict[str, str] | None = None
     raise SystemExit("not enough variants in stock for a cart")
 
 
+def checkouts(client: Any, path: str, carts: int, lines: int) -> Any:
+    """A checkout request of a fresh guest cart of `lines` lines for each call: `carts` carts
+    filled now (their cost is not the checkout's), each with its own Idempotency-Key."""
+    variants = [
+        v["id"]
+        for summary in client.get("/api/v1/products?page_size=100").json
+        for v in client.get(f"/api/v1/products/{summary['id']}").json["variants"]
+        if v["is_active"]
+    ]
+    assert len(variants) >= lines, "not enough variants for a cart"
+    filled = []
+    for n in range(carts):
+        headers: dict[str, str] = {}
+        for line in range(lines):
+            body = {"variant_id": variants[(n * lines + line) % len(variants)], "quantity": 1}
+            reply = client.post("/api/v1/cart/items", headers=headers, json=body)
+            assert reply.status_code == 200, reply.json
+            headers["X-Cart-Token"] = reply.headers["X-Cart-Token"]
+        filled.append({**headers, "Idempotency-Key": f"profile-{n}"})
+    queue = iter(filled)
+
+    def checkout() -> Any:
+        reply = client.post(path, headers=next(queue), json=BUYER)
+        assert reply.status_code == 201, reply.json
+        return reply
+
+    return checkout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
@@ -124,9 +131,17 @@ def main() -> None:
         help="POST one unit of the cart's first line to PATH (cart add), not GET PATH",
     )
     parser.add_argument(
-        "--wsgi",
+        "--checkout",
         action="store_true",
-        help="call the WSGI app with a ready environ (not the test client); GET only",
+        help="POST a guest checkout of a fresh --lines cart (default 3) to PATH",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="with --checkout: each SQL statement's share, planning and execution",
+    )
+    parser.add_argument(
+        "--wsgi", action="store_true", help="GET through the WSGI app itself, not the test client"
     )
     parser.add_argument("-n", type=int, default=500, help="requests to profile")
     parser.add_argument("--top", type=int, default=30)
@@ -136,7 +151,13 @@ def main() -> None:
         help="pstats orders, comma-separated: cumulative (default), tottime...",
     )
     args = parser.parse_args()
+    if args.statements and not args.checkout:
+        parser.error("--statements is for --checkout")
+    if args.checkout and "--lines" not in sys.argv:
+        args.lines = 3
     with start_postgres() as pg, start_redis() as redis:
+        if args.statements:
+            enable_statement_stats(pg)
         migrations.upgrade(pg.url)
         env = {
             **os.environ,
@@ -171,8 +192,13 @@ def main() -> None:
         if args.cart:
             headers = fill_cart(client, args.lines, headers)
         first_line = client.get("/api/v1/cart", headers=headers).json["items"][:1]
+        checkout = None
+        if args.checkout:
+            checkout = checkouts(client, args.path, 51 + 2 * args.n, args.lines)
 
         def request() -> Any:
+            if checkout is not None:
+                return checkout()
             if args.add:
                 body = {"variant_id": first_line[0]["variant_id"], "quantity": 1}
                 return client.post(args.path, headers=headers, json=body)
@@ -182,7 +208,8 @@ def main() -> None:
         if args.wsgi:
             request = wsgi_get(app, args.path, headers)
             healthz = wsgi_get(app, "/healthz", {})
-        status = getattr(request(), "status_code", None) or request()
+        first = request()
+        status = first if isinstance(first, int) else first.status_code
         for _ in range(50):
             request()
         hello, hello_cpu = mean_seconds(healthz, args.n)
@@ -193,6 +220,10 @@ def main() -> None:
         )
         if args.wsgi:
             print(f"hello-world: {hello_world_cpu(args.n) * 1e6:.0f} µs CPU a request")
+        if args.statements:
+            assert checkout is not None
+            report_statements(pg, app.extensions["shop"].engine, checkout, args.n)
+            return
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.n):
