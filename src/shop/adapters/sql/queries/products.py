@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, assert_never
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select, true
@@ -62,43 +63,17 @@ def like_pattern(text: str) -> str:
 
 class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
-        conditions = list(self._conditions(search))
-        count = capped_count(p, *conditions)
-        query = self._page(search, conditions, page, page_size)
         if page == 1 and _plans_alike(search):
-            # Its page size written into the text, so that the plan knows how many rows.
-            count, query = prepared(count), prepared(query.limit(literal_column(str(page_size))))
+            count, query = _first_page(search, page_size)
         else:
-            query = query.limit(page_size).offset(offset(page, page_size))
+            conditions = list(product_conditions(search))
+            count = capped_count(p, *conditions)
+            query = _ordered(search, conditions).limit(page_size).offset(offset(page, page_size))
         with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):
                 return [], total  # past the end: no second statement
-            rows = connection.execute(query).mappings()
-            return [self._summary(row) for row in rows], total
-
-    def _conditions(self, search: ProductSearch) -> Iterable[ColumnElement[bool]]:
-        return product_conditions(search)
-
-    def _page(
-        self,
-        search: ProductSearch,
-        conditions: Sequence[ColumnElement[bool]],
-        page: int,
-        page_size: int,
-    ) -> Select[Any]:
-        """The page's select, ordered; its LIMIT and OFFSET are the caller's."""
-        query = products_with_category(
-            p.c.id,
-            p.c.name,
-            p.c.slug,
-            p.c.image_url,
-            p.c.is_active,
-            p.c.price_from,
-            _stock_flag(),
-            *rating_columns(),
-        ).where(*conditions)
-        return query.order_by(*_order(search))
+            return [self._summary(row) for row in connection.execute(query)], total
 
     def _summary(self, row: Any) -> Row:
         return {
@@ -113,6 +88,31 @@ class ProductLists(SqlReads):
             "is_active": bool(row.is_active),
             "rating": rating_of(row),
         }
+
+
+@lru_cache(maxsize=256)
+def _first_page(search: ProductSearch, page_size: int) -> tuple[Select[Any], Select[Any]]:
+    """The prepared count and first page of a list without value-dependent filters, built
+    once per search and page size (building them cost more Python than running them); the
+    page size is written into the text, so that the plan knows how many rows."""
+    conditions = list(product_conditions(search))
+    first = _ordered(search, conditions).limit(literal_column(str(page_size)))
+    return prepared(capped_count(p, *conditions)), prepared(first)
+
+
+def _ordered(search: ProductSearch, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """The summaries matching `conditions` in the search's order (no LIMIT or OFFSET)."""
+    query = products_with_category(
+        p.c.id,
+        p.c.name,
+        p.c.slug,
+        p.c.image_url,
+        p.c.is_active,
+        p.c.price_from,
+        _stock_flag(),
+        *rating_columns(),
+    ).where(*conditions)
+    return query.order_by(*_order(search))
 
 
 def _plans_alike(search: ProductSearch) -> bool:
