@@ -20,7 +20,7 @@ from shop.adapters.request_throttle import LimitsRequestThrottle
 from shop.adapters.sealing import Sealer
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from shop.bootstrap_ordering import Ordering
-from shop.services.accounts import data_export, recovery
+from shop.services.accounts import data_export, email_change, recovery
 from shop.services.accounts.email_change import EmailChange
 from shop.services.accounts.erasure import Erasure
 from shop.services.accounts.ports import (
@@ -94,6 +94,7 @@ def build_accounts(
     mail = AccountMail(uow=uow, links=links, sealer=sealer, sender=settings.mail_from)
     delivery.composers[ACCOUNT_EMAIL] = partial(account_emails.compose, mail)
     delivery.chores.append(partial(data_export.purge_expired, uow, clock))
+    delivery.chores.append(partial(email_change.forget_expired_addresses, uow, clock))
     hasher = Argon2Hasher(cheap=settings.cheap_password_hashing)
     jobs: AccountJobs = (
         RqAccountJobs(redis)

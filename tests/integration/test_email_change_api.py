@@ -3,8 +3,12 @@ are sent by a real `shop worker`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
+
+from shop.adapters.sql.account_tables import link_tokens
 from tests.integration.apps import PASSWORD, Api, bearer
 from tests.integration.mailbox import Mailbox
 from tests.integration.personal_data import tables_holding
@@ -107,3 +111,24 @@ def test_an_erasure_leaves_no_trace_of_a_pending_new_address(
     assert erased.status_code == 204
     assert confirm(api, token).status_code == 400
     assert tables_holding(api.adapters.settings.database_url, [old, new]) == {}
+
+
+def test_the_maintenance_forgets_the_address_of_an_expired_link(
+    api: Api, mailbox: Mailbox
+) -> None:
+    old, new = api.new_email("slow"), api.new_email("never-confirmed")
+    api.register(old)
+    headers = bearer(api.login(old)["access_token"])
+    assert ask(api, headers, new).status_code == 202
+    token = mailbox.token(new, CHANGE)
+    api.adapters.ordering.maintain()
+    assert "link_tokens.new_email" in _holding(api, new)  # the link still works: kept
+    with api.adapters.engine.begin() as connection:  # the day passes
+        connection.execute(update(link_tokens).values(expires_at=datetime.now(UTC)))
+    api.adapters.ordering.maintain()
+    assert "link_tokens.new_email" not in _holding(api, new)
+    assert confirm(api, token).status_code == 400
+
+
+def _holding(api: Api, needle: str) -> list[str]:
+    return tables_holding(api.adapters.settings.database_url, [needle]).get(needle, [])

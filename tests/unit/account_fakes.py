@@ -61,6 +61,12 @@ class FakeLinkTokens:
         token.new_email = None
         return True
 
+    def forget_expired_addresses(self, now: datetime) -> int:
+        expired = [t for t in self.rows.values() if t.new_email and t.expires_at <= now]
+        for token in expired:
+            token.new_email = None
+        return len(expired)
+
     def delete_for_user(self, user_id: int) -> None:
         for key in [k for k, t in self.rows.items() if t.user_id == user_id]:
             del self.rows[key]

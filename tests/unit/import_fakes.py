@@ -107,11 +107,14 @@ class FakeImportRecords:
         content = self.files.get(import_id, b"")
         return (content[i : i + 7] for i in range(0, len(content), 7))
 
-    def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
+    def claim(
+        self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState], at: datetime
+    ) -> bool:
         record = self.rows[import_id]
         if record.mode is mode or record.state not in set(allowed):
             return False
         self.rows[import_id] = replace(record, mode=mode, state=ImportState.QUEUED)
+        self.heartbeats[import_id] = at
         return True
 
     def start(self, import_id: int, at: datetime) -> bool:
@@ -138,6 +141,20 @@ class FakeImportRecords:
         for found in stalled:
             self.rows[found] = replace(self.rows[found], state=ImportState.FAILED, failure=failure)
         return len(stalled)
+
+    def requeue_lost(
+        self, queued_before: datetime, at: datetime, import_id: int | None = None
+    ) -> list[int]:
+        lost = [
+            r.id
+            for r in self.rows.values()
+            if r.state is ImportState.QUEUED
+            and self.heartbeats.get(r.id, r.created_at) < queued_before
+            and import_id in (None, r.id)
+        ]
+        for found in lost:
+            self.heartbeats[found] = at
+        return lost
 
     def finish(
         self,

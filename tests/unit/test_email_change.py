@@ -181,3 +181,20 @@ def test_the_link_goes_to_the_new_address_and_the_notice_to_the_old_one(
     email_change.request_change(change, user_id, PASSWORD, "other@example.org", "1")
     superseded = account_emails.outbox_payload(sealer, link)
     assert account_emails.compose(mail, 3, superseded) is None  # not worth sending any more
+
+
+def test_the_maintenance_forgets_a_new_address_once_its_link_expired_unused(
+    uow: FakeUnitOfWork, change: email_change.EmailChange, clock: FakeClock, user_id: int
+) -> None:
+    def pending() -> list[str | None]:
+        tokens = uow.account_rows.link_tokens.values()
+        return [t.new_email for t in tokens if t.purpose is LinkPurpose.EMAIL_CHANGE]
+
+    email_change.request_change(change, user_id, PASSWORD, NEW, "1")
+    clock.advance(24 * 3600 - 1)
+    assert email_change.forget_expired_addresses(uow, clock) == 0
+    assert pending() == [NEW]  # the link still works: kept
+    clock.advance(1)
+    assert email_change.forget_expired_addresses(uow, clock) == 1
+    assert pending() == [None]
+    assert email_change.forget_expired_addresses(uow, clock) == 0

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, select, text, update
+from sqlalchemy import Engine, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from shop.adapters.sql import import_tables, tables
@@ -105,12 +105,14 @@ class SqlImportRecords:
                 return
             yield bytes(data)
 
-    def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
+    def claim(
+        self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState], at: datetime
+    ) -> bool:
         statement = (
             update(t)
             .where(t.c.id == import_id, t.c.mode != str(mode))
             .where(t.c.state.in_([str(s) for s in allowed]))
-            .values(mode=str(mode), state=str(ImportState.QUEUED))
+            .values(mode=str(mode), state=str(ImportState.QUEUED), heartbeat_at=at)
         )
         return self._changed(statement)
 
@@ -158,6 +160,20 @@ class SqlImportRecords:
         values = {"state": str(ImportState.FAILED), "failure": failure, "finished_at": at}
         with connect(self.engine) as connection, connection.begin():
             return int(connection.execute(statement.values(**values)).rowcount)
+
+    def requeue_lost(
+        self, queued_before: datetime, at: datetime, import_id: int | None = None
+    ) -> list[int]:
+        """While queued, heartbeat_at is when the import was last handed to the queue (unset:
+        at its upload). One UPDATE ... RETURNING: a concurrent sweep's UPDATE re-checks the
+        condition after this one commits, and finds the new mark."""
+        handed_at = func.coalesce(t.c.heartbeat_at, t.c.created_at)
+        statement = update(t).where(t.c.state == str(ImportState.QUEUED), handed_at < queued_before)
+        if import_id is not None:
+            statement = statement.where(t.c.id == import_id)
+        with connect(self.engine) as connection, connection.begin():
+            rows = connection.execute(statement.values(heartbeat_at=at).returning(t.c.id))
+            return sorted(int(row.id) for row in rows)
 
     def _changed(self, statement: Any) -> bool:
         with connect(self.engine) as connection, connection.begin():

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from shop.bootstrap import Adapters, bootstrap
 from shop.bootstrap_ordering import Ordering
 from shop.services.catalog.imports.run import run_import
-from shop.services.catalog.imports.stalls import fail_stalled_imports
+from shop.services.catalog.imports.stalls import fail_stalled_imports, requeue_lost_imports
 from shop.services.notifications import outbox
 from shop.services.payments import refunds
 from shop.settings import Settings
@@ -53,10 +53,12 @@ def settle_cancelled_order(order_id: int) -> int:
 
 def maintain() -> None:
     """Sweep the outbox, purge expired idempotency keys, release unpaid orders, re-hand lost
-    refunds and fail the catalog imports whose worker died; a failure waits for the next run."""
+    refunds, fail the catalog imports whose worker died and hand those whose job was lost to
+    the queue again; a failure waits for the next run."""
     tasks: list[Callable[[], object]] = [
         lambda: _ordering().maintain(),
         lambda: fail_stalled_imports(wired().catalog.imports),
+        lambda: requeue_lost_imports(wired().catalog.imports),
     ]
     for task in tasks:
         try:

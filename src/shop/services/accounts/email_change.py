@@ -94,3 +94,12 @@ def confirm_change(change: EmailChange, raw_token: str) -> int:
         change.tokens.revoke_user(token.user_id, now.timestamp(), change.session_ttl_seconds)
         uow.commit()
     return token.user_id
+
+
+def forget_expired_addresses(uow_factory: AccountsUnitOfWorkFactory, clock: Clock) -> int:
+    """Forget the new addresses of email changes whose link expired unused (run by the
+    maintenance): an address the account never confirmed is not kept longer than its link."""
+    with uow_factory() as uow:
+        forgotten = uow.link_tokens.forget_expired_addresses(clock.now())
+        uow.commit()
+    return forgotten

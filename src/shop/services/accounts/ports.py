@@ -58,6 +58,11 @@ class LinkTokenRepository(Protocol):
 
     def delete_for_user(self, user_id: int) -> None: ...
 
+    def forget_expired_addresses(self, now: datetime) -> int:
+        """Forget the new address of every email change whose link expired by `now`; how
+        many were forgotten."""
+        ...
+
 
 class AccountEmailKind(StrEnum):
     PASSWORD_RESET = "password_reset"

@@ -1,5 +1,6 @@
 """Link tokens (only their hashes) on the unit of work's session. An email change's new
-address is kept only while its token may still be used."""
+address is kept only while its token may still be used (the maintenance forgets it once the
+token expired unused)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,14 @@ class SqlLinkTokenRepository:
             .values(used_at=now, new_email=None)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def forget_expired_addresses(self, now: datetime) -> int:
+        result = self.session.execute(
+            update(link_tokens)
+            .where(link_tokens.c.new_email.is_not(None), link_tokens.c.expires_at <= now)
+            .values(new_email=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def delete_for_user(self, user_id: int) -> None:
         self.session.execute(delete(link_tokens).where(link_tokens.c.user_id == user_id))

@@ -76,8 +76,10 @@ class ImportRecords(Protocol):
         """The stored file, chunk by chunk (one chunk in memory at a time)."""
         ...
 
-    def claim(self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState]) -> bool:
-        """Move the import to `mode` and queued if it is in one of `allowed` (atomic)."""
+    def claim(
+        self, import_id: int, mode: ImportMode, allowed: Iterable[ImportState], at: datetime
+    ) -> bool:
+        """Move the import to `mode` and queued at `at` if it is in one of `allowed` (atomic)."""
         ...
 
     def start(self, import_id: int, at: datetime) -> bool:
@@ -105,6 +107,14 @@ class ImportRecords(Protocol):
     ) -> int:
         """Fail the running imports (or just `import_id`) whose last heartbeat is older than
         `silent_since`; how many."""
+        ...
+
+    def requeue_lost(
+        self, queued_before: datetime, at: datetime, import_id: int | None = None
+    ) -> list[int]:
+        """The queued imports (or just `import_id`) handed to the queue before
+        `queued_before`, each marked as handed again at `at`, atomically: two sweeps at
+        once never both take one."""
         ...
 
 

@@ -8,7 +8,7 @@ from shop.domain.errors import Conflict, NotFound
 from shop.services.catalog.imports.files import Readable, UploadedFile, read_chunks, sha256_of
 from shop.services.catalog.imports.ports import ImportMode, ImportRecord, ImportState
 from shop.services.catalog.imports.run import ImportDependencies, has_errors
-from shop.services.catalog.imports.stalls import fail_stalled_imports
+from shop.services.catalog.imports.stalls import fail_stalled_imports, requeue_lost_imports
 from shop.services.common import Row
 
 
@@ -33,9 +33,12 @@ def load_import(deps: ImportDependencies, import_id: int) -> ImportRecord:
 
 def import_report(deps: ImportDependencies, import_id: int) -> Row:
     """The import as the API shows it; rows_done is live while it runs, and a running import
-    whose job died (no heartbeat for the stall time) is failed first. Raises NotFound."""
+    whose job died (no heartbeat for the stall time) is failed first, and a queued one
+    whose job was lost is handed to the queue again. Raises NotFound."""
     record = load_import(deps, import_id)
     if record.state is ImportState.RUNNING and fail_stalled_imports(deps, import_id):
+        record = load_import(deps, import_id)
+    elif record.state is ImportState.QUEUED and requeue_lost_imports(deps, import_id):
         record = load_import(deps, import_id)
     result = record.result
     rows_total, rows_done = result.rows_total, result.rows_total
@@ -69,7 +72,7 @@ def apply_import(
         raise Conflict(f"Only a finished dry run can be applied (this one is {record.state}).")
     if has_errors(record.result):
         raise Conflict("The dry run found errors: fix the file and upload it again.")
-    if not deps.records.claim(import_id, ImportMode.APPLY, [ImportState.DONE]):
+    if not deps.records.claim(import_id, ImportMode.APPLY, [ImportState.DONE], deps.clock.now()):
         raise Conflict("This import is already being applied.")
     deps.jobs.enqueue(import_id)
     return load_import(deps, import_id)

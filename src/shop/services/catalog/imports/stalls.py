@@ -1,5 +1,11 @@
-"""Imports whose job died mid-run (its worker killed or its process stopped): a running import
-with no heartbeat for `stall_seconds` is failed, so that nobody waits on it forever."""
+"""Imports whose job was lost or died mid-run, so that nobody waits on them forever.
+
+A running import with no heartbeat for `stall_seconds` (its worker was killed or its process
+stopped) is failed. A queued import still waiting `stall_seconds` after it was handed to the
+queue may have lost its job (the queue's data was lost, or the hand-over failed after the
+upload was stored): it is handed to the queue again. That is safe when the job was only late,
+because a job starts its import only if it is still queued (a second job does nothing).
+"""
 
 from __future__ import annotations
 
@@ -18,3 +24,13 @@ def fail_stalled_imports(deps: ImportDependencies, import_id: int | None = None)
     now = deps.clock.now()
     silent_since = now - timedelta(seconds=deps.stall_seconds)
     return deps.records.fail_stalled(silent_since, STALLED, now, import_id)
+
+
+def requeue_lost_imports(deps: ImportDependencies, import_id: int | None = None) -> int:
+    """Hand every import queued for `stall_seconds` (or only `import_id`) to the queue again,
+    at most once per `stall_seconds` each; how many were handed."""
+    now = deps.clock.now()
+    lost = deps.records.requeue_lost(now - timedelta(seconds=deps.stall_seconds), now, import_id)
+    for found in lost:
+        deps.jobs.enqueue(found)
+    return len(lost)
