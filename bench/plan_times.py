@@ -65,8 +65,7 @@ def main() -> None:
         count, first_page = products._first_page(ProductSearch(), 20)
         statements = {
             "cart variants (3 ids)": (cart_variants.SNAPSHOTS_BY_ARRAY, {"ids": variant_ids}),
-            "product": (details._PRODUCT[False], {"product_id": product_id}),
-            "product's variants": (details._VARIANTS_OF_PRODUCT[False], {"product_id": product_id}),
+            "product with its variants": (details._PRODUCT[False], {"product_id": product_id}),
             "list count": (count, {}),
             "list page (20)": (first_page, {}),
         }

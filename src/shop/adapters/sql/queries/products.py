@@ -2,7 +2,7 @@
 return plain dicts shaped like the API's responses, skipping the ORM and the domain.
 
 Statement budget, whatever the page size: a product list costs 2 (count, page), a product or
-variant detail 2 or 1, the attribute list 3. Every per-row figure comes from inside those
+variant detail 1, the attribute list 3. Every per-row figure comes from inside those
 statements: the lowest active price from products.price_from (kept by the domain), stock
 from a correlated EXISTS, attributes from joins, the rating from products' running
 rating_sum and rating_count (kept by the reviews in their own transactions).
