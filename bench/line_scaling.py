@@ -1,9 +1,10 @@
-"""Does a request cost more per cart line? bench/run's rows cart_get_3/cart_get_50 (wrk)
-and checkout_1/checkout_20 (Python clients: a cart is consumed by each checkout), and the
-comparisons of each pair's p50: at most 2x for the cart read, 3x for the checkout.
+"""Does a request cost more per cart line? bench/run's rows cart_get_3/cart_get_50 and
+checkout_1/checkout_20 (wrk), and the comparisons of each pair's p50: at most 2x for the cart
+read, 3x for the checkout.
 
-The checkout clients fill a fresh guest cart (untimed POST /cart/items), then time only
-POST /checkout, again and again (bench/checkout.py's client, one process each).
+The checkout rows run bench/wrk/checkout_orders.lua over one connection: it fills a fresh
+guest cart (POST /cart/items), then checks it out, again and again; only the checkouts are
+timed (the p50/p99), and orders/s counts the fills too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bench.checkout import drive
+from bench.checkout_load import checkout_orders, orders_row
 from bench.processes import log
 from bench.report_output import render_table
 from bench.wrk_load import WrkResult
@@ -39,27 +40,21 @@ def lines_of(scenario_name: str) -> int:
 
 
 def measure_checkout(base: str, variant_ids: list[Any], lines: int, seconds: int) -> WrkResult:
-    """Checkouts of `lines`-line guest carts for `seconds`; orders/s counts the fills too."""
+    """Checkouts of `lines`-line guest carts for `seconds`: rps is orders/s, the latencies
+    are the checkouts'."""
     if len(variant_ids) < lines:
         raise LookupError(f"only {len(variant_ids)} variants with stock; a cart needs {lines}")
-    log(f"checkout_{lines}: {seconds}s, {CHECKOUT_CLIENTS} client(s), {lines}-line carts")
-    row = drive(base, list(variant_ids), CHECKOUT_CLIENTS, seconds, lines)
-    errors = sum(row["errors"].values())
+    log(f"checkout_{lines}: {seconds}s, {CHECKOUT_CLIENTS} connection(s), {lines}-line carts")
+    result = checkout_orders(base, list(variant_ids), CHECKOUT_CLIENTS, seconds, lines, warmup=1)
+    row = orders_row(result)
     if not row["orders"]:
-        raise LookupError(f"no checkout succeeded: {row['errors']}")
+        raise LookupError(f"no checkout succeeded: {row['errors'] or result.statuses}")
     log(
         f"checkout_{lines}: {row['orders']} orders, p50 {row['p50_ms']:.2f} ms, "
         f"p99 {row['p99_ms']:.2f} ms"
     )
-    return WrkResult(
-        requests=row["orders"],
-        seconds=float(seconds),
-        rps=row["orders_per_s"],
-        p50_ms=row["p50_ms"],
-        p99_ms=row["p99_ms"],
-        non_2xx=errors,
-        statuses={k.split()[-1]: v for k, v in row["errors"].items()},
-    )
+    result.rps, result.p50_ms, result.p99_ms = row["orders_per_s"], row["p50_ms"], row["p99_ms"]
+    return result
 
 
 def compare(results: dict[str, WrkResult | None]) -> list[dict[str, Any]]:

@@ -10,14 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, reaped_children: bool = False) -> float:
     """User + system CPU time the process has used (/proc/PID/stat): unlike wall time, it
-    hardly moves when other work shares the CPUs."""
+    hardly moves when other work shares the CPUs. With `reaped_children`, also that of its
+    children that exited and were waited for (a server's short-lived workers)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid: int) -> int:

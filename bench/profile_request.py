@@ -3,10 +3,13 @@
     .venv/bin/python bench/profile_request.py "/api/v1/products?page_size=20" --no-cache
     .venv/bin/python bench/profile_request.py /api/v1/cart --cart [--signed-in]
     .venv/bin/python bench/profile_request.py /api/v1/cart/items --cart --add
+    .venv/bin/python bench/profile_request.py /api/v1/checkout --checkout [--lines 3] [--statements]
 
 Starts a private PostgreSQL and Redis (tests/support/servers.py), seeds the demo catalog, and times
 the path through Flask's test client (no HTTP server: this isolates the app's own cost);
-prints the mean time per request next to /healthz's, then the top functions.
+prints the mean time per request next to /healthz's, then the top functions. `--checkout`
+times guest checkouts (each with its own Idempotency-Key) of carts filled beforehand, untimed;
+`--statements` adds what PostgreSQL does for one checkout (bench/checkout_statements.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from tests.support.servers import start_postgres, start_redis  # noqa: E402
 
+from bench.checkout_statements import (  # noqa: E402
+    BUYER,
+    enable_statement_stats,
+    report_statements,
+)
 from shop.adapters.sql import migrations  # noqa: E402
 from shop.entrypoints.web.app import create_app  # noqa: E402
 from shop.settings import TEST, Settings  # noqa: E402
@@ -75,6 +83,35 @@ def fill_cart(client: Any, lines: int = 5, headers: dict[str, str] | None = None
     raise SystemExit("not enough variants in stock for a cart")
 
 
+def checkouts(client: Any, path: str, carts: int, lines: int) -> Any:
+    """A checkout request of a fresh guest cart of `lines` lines for each call: `carts` carts
+    filled now (their cost is not the checkout's), each with its own Idempotency-Key."""
+    variants = [
+        v["id"]
+        for summary in client.get("/api/v1/products?page_size=100").json
+        for v in client.get(f"/api/v1/products/{summary['id']}").json["variants"]
+        if v["is_active"]
+    ]
+    assert len(variants) >= lines, "not enough variants for a cart"
+    filled = []
+    for n in range(carts):
+        headers: dict[str, str] = {}
+        for line in range(lines):
+            body = {"variant_id": variants[(n * lines + line) % len(variants)], "quantity": 1}
+            reply = client.post("/api/v1/cart/items", headers=headers, json=body)
+            assert reply.status_code == 200, reply.json
+            headers["X-Cart-Token"] = reply.headers["X-Cart-Token"]
+        filled.append({**headers, "Idempotency-Key": f"profile-{n}"})
+    queue = iter(filled)
+
+    def checkout() -> Any:
+        reply = client.post(path, headers=next(queue), json=BUYER)
+        assert reply.status_code == 201, reply.json
+        return reply
+
+    return checkout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
@@ -89,6 +126,16 @@ def main() -> None:
         action="store_true",
         help="POST one unit of the cart's first line to PATH (cart add), not GET PATH",
     )
+    parser.add_argument(
+        "--checkout",
+        action="store_true",
+        help="POST a guest checkout of a fresh --lines cart (default 3) to PATH",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="with --checkout: each SQL statement's share, planning and execution",
+    )
     parser.add_argument("-n", type=int, default=500, help="requests to profile")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument(
@@ -97,7 +144,13 @@ def main() -> None:
         help="pstats orders, comma-separated: cumulative (default), tottime...",
     )
     args = parser.parse_args()
+    if args.statements and not args.checkout:
+        parser.error("--statements is for --checkout")
+    if args.checkout and "--lines" not in sys.argv:
+        args.lines = 3
     with start_postgres() as pg, start_redis() as redis:
+        if args.statements:
+            enable_statement_stats(pg)
         migrations.upgrade(pg.url)
         env = {
             **os.environ,
@@ -132,8 +185,13 @@ def main() -> None:
         if args.cart:
             headers = fill_cart(client, args.lines, headers)
         first_line = client.get("/api/v1/cart", headers=headers).json["items"][:1]
+        checkout = None
+        if args.checkout:
+            checkout = checkouts(client, args.path, 51 + 2 * args.n, args.lines)
 
         def request() -> Any:
+            if checkout is not None:
+                return checkout()
             if args.add:
                 body = {"variant_id": first_line[0]["variant_id"], "quantity": 1}
                 return client.post(args.path, headers=headers, json=body)
@@ -148,6 +206,10 @@ def main() -> None:
             f"{args.path}: {status}, {took * 1e3:.2f} ms a request ({cpu * 1e6:.0f} µs CPU); "
             f"/healthz {hello * 1e3:.2f} ms ({hello_cpu * 1e6:.0f} µs CPU) ({hello / took:.2f}x)"
         )
+        if args.statements:
+            assert checkout is not None
+            report_statements(pg, app.extensions["shop"].engine, checkout, args.n)
+            return
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.n):

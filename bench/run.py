@@ -43,6 +43,7 @@ from bench.run_options import parse_args  # noqa: E402
 from bench.scenarios import BY_NAME, HELLO_END, Scenario  # noqa: E402
 from bench.shop_catalog import require_ok  # noqa: E402
 from bench.shop_scenarios import Plan, ShopScenarios, measure  # noqa: E402
+from bench.worker_rss import judge_rss, rss_table, worker_rss_kb  # noqa: E402
 from bench.wrk_load import WRK, LoadConfig  # noqa: E402
 
 SHOP_APP = "shop.entrypoints.wsgi:app"
@@ -90,6 +91,7 @@ def measure_shop(
     try:
         with shop_backend(args, report) as (redis, env, missing):
             state: dict[str, Any] = {}
+            rss = report.setdefault("worker_rss_kb", {})
             for mode in ("cached", "uncached"):
                 wanted = [s for s in shop if s.server == mode]
                 if not wanted:
@@ -101,8 +103,10 @@ def measure_shop(
                 server_env = dict(env, SHOP_CACHE_ENABLED="1" if mode == "cached" else "0")
                 with gunicorn(SHOP_APP, server_env, server, "/healthz", f"shop ({mode})") as base:
                     recipes = ShopScenarios(base, load, args.detail_ids, state)
+                    rss[f"{mode} at start"] = worker_rss_kb(base)
                     for o in recipes.run(wanted):
                         outcomes[o.scenario.name] = o
+                    rss[mode] = worker_rss_kb(base)
     except BenchError as exc:
         log(f"!! {exc}")
         why = str(exc).splitlines()[0].rstrip(":")
@@ -149,8 +153,10 @@ def run(args: argparse.Namespace) -> int:
     if drift is not None and drift > 0.15:
         warnings.append(f"the two hello runs differ by {drift:.0%}: the machine's speed drifted")
     per_line = compare({o.scenario.name: o.result for o in ordered})
+    rss = judge_rss(report.pop("worker_rss_kb", {}))
     report.update(
         per_line=per_line,
+        worker_rss=rss,
         load_average_before=load_before,
         load_average_after=load_after,
         cpu_busy_before=round(busy_before, 3),
@@ -171,12 +177,16 @@ def run(args: argparse.Namespace) -> int:
     if per_line:
         print()
         print(comparison_table(per_line))
+    if rss:
+        print()
+        print(rss_table(rss))
     before, after = (" ".join(f"{x:.2f}" for x in avg) for avg in (load_before, load_after))
     print(f"load average (1, 5, 15 min) before the run: {before}; after: {after}")
     for warning in warnings:
         print(f"note: {warning}")
     failed = [o for o in ordered if o.failed]
     missed = [o for o in ordered if o.target_met is False]
+    rss_missed = rss is not None and rss["target_met"] is False
     if failed:
         print()
         print("!" * 78)
@@ -186,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nresults: {path.relative_to(BENCH_DIR.parent)}")
     if failed:
         return 1
-    if missed and args.check_targets:
+    if (missed or rss_missed) and args.check_targets:
         return 1
     return 0
 

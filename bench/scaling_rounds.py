@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.checkout_statements import BUYER
 from bench.http_client import http
 from bench.processes import BenchError, log
 from bench.scenarios import BY_NAME
@@ -29,12 +30,6 @@ from bench.wrk_load import LoadConfig, WrkResult, run_wrk
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CHECKOUT = "checkout"
-BUYER = {
-    "full_name": "Bench Buyer",
-    "email": "bench@example.com",
-    "phone": "1",
-    "address": {"line1": "1 Road", "city": "Town", "postal_code": "1", "country": "DE"},
-}
 
 
 def _stat(pid: str) -> list[str]:

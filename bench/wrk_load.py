@@ -37,6 +37,8 @@ class WrkResult:
     non_2xx: int = 0
     socket_errors: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
+    # Requests the script timed itself (checkout_orders.lua): {count, p50_us, p99_us}.
+    timed: dict[str, int] | None = None
     output: str = ""
 
     @property
@@ -64,17 +66,12 @@ class WrkResult:
         return data
 
 
-def run_wrk(
-    url: str,
-    load: LoadConfig,
-    script: str = "get.lua",
-    args: Sequence[str] = (),
-    duration: int | None = None,
-) -> WrkResult:
-    """Drive `url` with wrk (bounded by its -d and a hard timeout); parse what it reports."""
+def wrk_command(
+    url: str, load: LoadConfig, script: str, args: Sequence[str], seconds: int
+) -> tuple[list[str], dict[str, str]]:
+    """wrk's argv and environment for `script` against `url` (loopback only)."""
     if not url.startswith(f"http://{LOOPBACK}:"):
         raise ValueError(f"the bench only loads {LOOPBACK}: {url}")
-    seconds = duration if duration is not None else load.duration
     argv = [
         WRK,
         "-t",
@@ -92,8 +89,19 @@ def run_wrk(
     ]
     if args:
         argv += ["--", *args]
-    env = dict(os.environ, LUA_PATH=f"{WRK_DIR}/?.lua;;")
-    proc = spawn(argv, env)
+    return argv, dict(os.environ, LUA_PATH=f"{WRK_DIR}/?.lua;;")
+
+
+def run_wrk(
+    url: str,
+    load: LoadConfig,
+    script: str = "get.lua",
+    args: Sequence[str] = (),
+    duration: int | None = None,
+) -> WrkResult:
+    """Drive `url` with wrk (bounded by its -d and a hard timeout); parse what it reports."""
+    seconds = duration if duration is not None else load.duration
+    proc = spawn(*wrk_command(url, load, script, args, seconds))
     try:
         out, _ = proc.communicate(timeout=seconds + 60)
     except subprocess.TimeoutExpired:
@@ -129,6 +137,7 @@ def parse_wrk(text: str) -> WrkResult:
             non_2xx=errors["status"],
             socket_errors={k: errors[k] for k in _SOCKET_ERRORS},
             statuses=data.get("statuses") or {},
+            timed=data.get("timed"),
             output=text,
         )
     return _parse_wrk_text(text)

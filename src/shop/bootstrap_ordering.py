@@ -16,7 +16,6 @@ from shop.adapters.jobs.inline import InlineJobRunner
 from shop.adapters.jobs.rq_dispatcher import RqOutboxDispatcher, RqRefundDispatcher
 from shop.adapters.mail.log import LogMailer
 from shop.adapters.mail.smtp import SmtpMailer
-from shop.adapters.payments.stripe_gateway import StripeGateway
 from shop.adapters.payments.test_provider import TestCardGateway
 from shop.adapters.redis.client import make_redis
 from shop.adapters.sql.engine import make_session_factory
@@ -88,6 +87,10 @@ def maintain_payments(payments: Payments) -> None:
 
 def _gateway(settings: Settings) -> PaymentGateway:
     if settings.payment_gateway == "stripe":
+        # Imported only when used: the stripe library (and the HTTP clients it loads) adds
+        # about 14 MB to every process that imports it.
+        from shop.adapters.payments.stripe_gateway import StripeGateway
+
         return StripeGateway(
             settings.stripe_api_key or "",
             settings.stripe_webhook_secret or "",

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from shop.adapters.sql.order_tables import outbox
 from shop.services.notifications.ports import OutboxEntry, OutboxState
 
+INSERT_ENTRY = insert(outbox).returning(outbox.c.id)  # built once, the values bound per call
+
 
 def _entry(row: Any) -> OutboxEntry:
     return OutboxEntry(
@@ -31,19 +33,15 @@ class SqlOutboxRepository:
         self.session = session
 
     def add(self, kind: str, payload: dict[str, Any], now: datetime, due: datetime) -> int:
-        statement = (
-            insert(outbox)
-            .values(
-                kind=kind,
-                payload=payload,
-                state=str(OutboxState.PENDING),
-                attempts=0,
-                created_at=now,
-                available_at=due,
-            )
-            .returning(outbox.c.id)
-        )
-        return int(self.session.execute(statement).scalar_one())
+        values = {
+            "kind": kind,
+            "payload": payload,
+            "state": str(OutboxState.PENDING),
+            "attempts": 0,
+            "created_at": now,
+            "available_at": due,
+        }
+        return int(self.session.execute(INSERT_ENTRY, values).scalar_one())
 
     def lock(self, entry_id: int) -> OutboxEntry | None:
         row = self.session.execute(
