@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine, text
 
 from shop.adapters.sql.demo_seed import seed_demo
 from tests.integration.apps import AppFactory
@@ -117,3 +118,31 @@ def test_a_cart_read_is_one_statement(
             version.bump()  # the variants' short-lived copy is stale: each read asks again
             assert client.get("/api/v1/cart", headers=cart).status_code == 200
     assert _kinds(statements) == _prepared(1), statements
+
+
+def test_a_schema_change_under_the_prepared_statements_heals_after_one_503(
+    uncached: Flask, migrated_postgres_url: str
+) -> None:
+    """A migration changing a selected column's type while the server runs: PostgreSQL refuses
+    the statements prepared before it ("cached plan must not change result type"). That read
+    is a 503 like a lost connection, the pool is renewed, and the next read prepares anew."""
+    client = uncached.test_client()
+    product = client.get("/api/v1/products?page_size=1").json[0]
+    path = f"/api/v1/products/{product['id']}"
+    for _ in range(REPEATS):
+        assert client.get(path).status_code == 200
+    ddl = create_engine(migrated_postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with ddl.connect() as connection:
+            connection.execute(text("ALTER TABLE products ALTER COLUMN name TYPE varchar(300)"))
+        stale = client.get(path)
+        assert stale.status_code == 503, stale.json
+        assert stale.mimetype == "application/problem+json"
+        assert stale.headers["Retry-After"]
+        healed = client.get(path)
+        assert healed.status_code == 200, healed.json
+        assert healed.json["name"] == product["name"]
+    finally:
+        with ddl.connect() as connection:
+            connection.execute(text("ALTER TABLE products ALTER COLUMN name TYPE varchar(200)"))
+        ddl.dispose()

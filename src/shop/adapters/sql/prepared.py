@@ -15,6 +15,12 @@ Mark only lookups whose plan does not depend on the values (by id, the unfiltere
 a search pattern's or a price range's plan does. Prepared statements live in
 a server session, so they break behind pgbouncer's transaction pooling:
 SHOP_DATABASE_PREPARED_STATEMENTS=0 turns them off.
+
+A prepared statement outlives what it was planned for when the schema changes under a
+running server (a migration changing a selected column's type: "cached plan must not change
+result type"), or when something else cleared the session's statements. Such a failure
+invalidates the pool, as a lost connection would: that read is answered 503 (Retry-After)
+and the next ones prepare again on fresh connections.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.engine import ExecutionContext
+from sqlalchemy.engine import ExceptionContext, ExecutionContext
 from sqlalchemy.sql.base import Executable
 
 OPTION = "shop_prepared"
@@ -38,6 +44,9 @@ _NAMES = "shop_prepared_names"
 # statements are sent as text).
 MAX_PER_CONNECTION = 64
 _PARAMETER = re.compile(r"%\((\w+)\)s|%%")
+# invalid_sql_statement_name (the session lost it), feature_not_supported (the cached plan
+# no longer matches the tables).
+STALE_SQLSTATES = {"26000", "0A000"}
 
 E = TypeVar("E", bound=Executable)
 
@@ -71,6 +80,18 @@ def prepare_statements(engine: Engine) -> None:
             cursor.execute(prepare)
             names.add(name)
         return execute, parameters
+
+    @event.listens_for(engine, "handle_error")
+    def _stale(context: ExceptionContext) -> None:
+        if is_stale_statement(context):
+            context.is_disconnect = True  # these connections' statements are all suspect
+
+
+def is_stale_statement(context: ExceptionContext) -> bool:
+    """Did an EXECUTE of ours fail because its prepared statement is gone or out of date?"""
+    statement = context.statement or ""
+    code = getattr(context.original_exception, "pgcode", None)
+    return statement.startswith("EXECUTE shop_") and code in STALE_SQLSTATES
 
 
 @lru_cache(maxsize=256)
