@@ -46,12 +46,13 @@ def make_engine(url: str, *, pool_size: int = 10, prepared_statements: bool = Tr
         "keepalives_count": 2,
         "application_name": "shop",
     }
-    # The connections are shared by the engine and its read-only twin: each pool gets half,
-    # so that a process still holds at most 2 x pool_size connections.
-    half = max(1, -(-pool_size // 2))
+    # Each of the two pools (the engine's and its read-only twin's) keeps up to pool_size
+    # connections, opened as threads first need them and then kept: no overflow, whose
+    # connections are closed at every check-in, so that a server with more threads than a
+    # pool's kept connections opened a new one for nearly every request.
     options: dict[str, Any] = {
-        "pool_size": half,
-        "max_overflow": half,
+        "pool_size": pool_size,
+        "max_overflow": 0,
         "pool_timeout": CONNECT_TIMEOUT_SECONDS,
         "pool_pre_ping": False,
         "pool_recycle": 1800,
