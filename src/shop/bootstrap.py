@@ -122,7 +122,9 @@ def rate_limit_storage(settings: Settings) -> RateLimitStorage:
 
 def bootstrap(settings: Settings) -> Adapters:
     tables.start_mappers()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, prepared_statements=settings.database_prepared_statements
+    )
     redis = make_redis(settings.redis_url) if settings.redis_url else None
     redis_clients = [] if redis is None else [redis]
     # Without Redis, the embedded default keeps tokens and carts in a file across restarts.

@@ -41,6 +41,11 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+def _on(env: Mapping[str, str], name: str) -> bool:
+    """A switch that is on unless set to 0, false, no or off."""
+    return env.get(name, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
@@ -80,6 +85,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     cheap_password_hashing: bool = False
     cache_enabled: bool = True
+    database_prepared_statements: bool = True  # PostgreSQL; off behind transaction pooling
     mail_from: str = "orders@shop.localhost"
     outbox_max_attempts: int = 8
     metrics_token: str | None = None
@@ -148,8 +154,8 @@ class Settings:
             ),
             proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
             data_dir=data_dir,
-            cache_enabled=env.get("SHOP_CACHE_ENABLED", "1").strip().lower()
-            not in {"0", "false", "no", "off"},
+            cache_enabled=_on(env, "SHOP_CACHE_ENABLED"),
+            database_prepared_statements=_on(env, "SHOP_DATABASE_PREPARED_STATEMENTS"),
             mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
             outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
             metrics_token=env.get("SHOP_METRICS_TOKEN") or None,

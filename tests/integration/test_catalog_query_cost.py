@@ -14,7 +14,7 @@ from tests.integration.statement_count import statements
 # attributes their values too.
 LIST_STATEMENTS = 2
 EMPTY_LIST_STATEMENTS = 1  # the count says there is no page to read
-PRODUCT_STATEMENTS = 2
+PRODUCT_STATEMENTS = 1  # the product joined to its variants and their attributes
 VARIANT_STATEMENTS = 1
 ATTRIBUTE_LIST_STATEMENTS = 3
 
@@ -79,7 +79,7 @@ def test_category_and_attribute_lists_cost_a_fixed_number(
     assert costs == dict.fromkeys(costs, expected)
 
 
-def test_a_product_costs_two_statements_and_a_variant_one(uncached: Flask) -> None:
+def test_a_product_costs_one_statement_and_a_variant_one(uncached: Flask) -> None:
     client = uncached.test_client()
     product = client.get("/api/v1/products?page_size=1").json[0]
     assert _cost(uncached, f"/api/v1/products/{product['id']}") == PRODUCT_STATEMENTS

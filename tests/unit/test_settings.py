@@ -119,3 +119,9 @@ def test_production_needs_an_explicit_payment_provider() -> None:
 def test_the_payment_window_comes_from_the_environment() -> None:
     assert Settings.from_env({}).order_payment_ttl == 3600
     assert Settings.from_env({"SHOP_ORDER_PAYMENT_TTL": "0"}).order_payment_ttl == 0
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("0", False), ("off", False)])
+def test_prepared_statements_are_on_unless_switched_off(value: str | None, on: bool) -> None:
+    env = {} if value is None else {"SHOP_DATABASE_PREPARED_STATEMENTS": value}
+    assert Settings.from_env(env).database_prepared_statements is on

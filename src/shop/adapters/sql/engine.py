@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop.adapters.sql.prepared import GENERIC_PLANS, prepare_statements
 from shop.services.common import ServiceUnavailable
 from shop.settings import normalise_database_url
 
@@ -29,9 +30,10 @@ DATABASE = "database"
 DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, prepared_statements: bool = True) -> Engine:
     """An engine that fails fast when the database is down, so the API can answer 503
-    (with, on PostgreSQL, a read-only twin: see `autocommit`)."""
+    (with, on PostgreSQL, a read-only twin: see `autocommit`, which prepares the statements
+    marked for it unless `prepared_statements` is off: see `prepared`)."""
     url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -44,12 +46,13 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         "keepalives_count": 2,
         "application_name": "shop",
     }
-    # The connections are shared by the engine and its read-only twin: each pool gets half,
-    # so that a process still holds at most 2 x pool_size connections.
-    half = max(1, -(-pool_size // 2))
+    # Each of the two pools (the engine's and its read-only twin's) keeps up to pool_size
+    # connections, opened as threads first need them and then kept: no overflow, whose
+    # connections are closed at every check-in, so that a server with more threads than a
+    # pool's kept connections opened a new one for nearly every request.
     options: dict[str, Any] = {
-        "pool_size": half,
-        "max_overflow": half,
+        "pool_size": pool_size,
+        "max_overflow": 0,
         "pool_timeout": CONNECT_TIMEOUT_SECONDS,
         "pool_pre_ping": False,
         "pool_recycle": 1800,
@@ -57,7 +60,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     }
     engine = _failing_as_unavailable(create_engine(url, **options))
     # Opens no connection until a read asks for one.
+    if prepared_statements:
+        options = {**options, "connect_args": {**connect_args, "options": GENERIC_PLANS}}
     reads = create_engine(url, isolation_level="AUTOCOMMIT", **options)
+    if prepared_statements:
+        prepare_statements(reads)
     _READ_ENGINES[engine] = _failing_as_unavailable(reads)
     return engine
 

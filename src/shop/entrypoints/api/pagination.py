@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest.pagination import PaginationMetadataSchema, PaginationMixin
+from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import fields
 
 from shop.services.common import MAX_WINDOW
@@ -33,8 +33,22 @@ WINDOWED_PAGINATION_HEADER = {
 
 
 def windowed_pagination_metadata(page: int, page_size: int, item_count: int) -> dict[str, Any]:
-    """flask-smorest's metadata for at most MAX_WINDOW items, with the total's relation."""
-    capped = min(item_count, MAX_WINDOW)
-    metadata: dict[str, Any] = PaginationMixin._make_pagination_metadata(page, page_size, capped)
+    """flask-smorest's metadata for at most MAX_WINDOW items, with the total's relation.
+
+    The same keys as `PaginationMixin._make_pagination_metadata`, built without dumping
+    them through a new PaginationMetadataSchema at each request (they are already ints).
+    """
+    total = min(item_count, MAX_WINDOW)
+    metadata: dict[str, Any] = {"total": total}
+    last_page = (total - 1) // page_size + 1 if total else 0
+    metadata["total_pages"] = last_page
+    if total:
+        metadata["first_page"], metadata["last_page"] = 1, last_page
+        if page <= last_page:
+            metadata["page"] = page
+            if page > 1:
+                metadata["previous_page"] = page - 1
+            if page < last_page:
+                metadata["next_page"] = page + 1
     metadata["total_relation"] = AT_LEAST if item_count > MAX_WINDOW else EXACT
     return metadata

@@ -13,8 +13,9 @@ the rules below hold for every endpoint at once:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import flask
 import marshmallow as ma
@@ -63,13 +64,31 @@ def _too_deep() -> NoReturn:
     raise AssertionError("abort() raises")  # flask-smorest's abort is not typed NoReturn
 
 
-def _declared_names(schema: ma.Schema) -> set[str]:
+def _declared_names(schema: ma.Schema) -> frozenset[str]:
     """The names the schema reads, lower-cased (header names ignore case)."""
-    return {(field.data_key or name).lower() for name, field in schema.fields.items()}
+    names = _DECLARED.get(schema)
+    if names is None:
+        names = frozenset((f.data_key or name).lower() for name, f in schema.fields.items())
+        _DECLARED[schema] = names
+    return names
+
+
+_DECLARED: weakref.WeakKeyDictionary[ma.Schema, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 class ShopArgumentsParser(FlaskParser):
-    """webargs' Flask parser with the checks above."""
+    """webargs' Flask parser with the checks above, loading with one instance of each schema
+    class (webargs builds one per request, and copying the fields cost more than the load)."""
+
+    _instances: ClassVar[dict[type[ma.Schema], ma.Schema]] = {}
+
+    def _get_schema(self, argmap: Any, req: flask.Request) -> ma.Schema:
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            schema = self._instances.get(argmap)
+            if schema is None:
+                schema = self._instances.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):

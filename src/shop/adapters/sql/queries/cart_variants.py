@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import ARRAY, Engine, Integer, any_, bindparam
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import autocommit, connect
+from shop.adapters.sql.prepared import prepared
 from shop.adapters.sql.queries.variant_rows import group_by_variant, variants_with_attributes
 from shop.domain.cart.pricing import VariantSnapshot
 from shop.domain.limits import MAX_INTEGER
@@ -16,25 +17,28 @@ from shop.domain.limits import MAX_INTEGER
 p, v = tables.products, tables.variants
 
 # Built once: constructing a select costs more than running it on a small cart.
-SNAPSHOTS = (
-    variants_with_attributes(
-        p.c.name.label("product_name"), p.c.is_active.label("product_is_active")
-    )
-    .join(p, p.c.id == v.c.product_id)
-    .where(v.c.id.in_(bindparam("ids", expanding=True)))
+_ALL_VARIANTS = variants_with_attributes(
+    p.c.name.label("product_name"), p.c.is_active.label("product_is_active")
+).join(p, p.c.id == v.c.product_id)
+SNAPSHOTS = _ALL_VARIANTS.where(v.c.id.in_(bindparam("ids", expanding=True)))
+# On PostgreSQL the ids are one array parameter: one statement text whatever the cart's size,
+# prepared once per connection.
+SNAPSHOTS_BY_ARRAY = prepared(
+    _ALL_VARIANTS.where(v.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
 )
 
 
 class SqlVariantLookup:
     def __init__(self, engine: Engine) -> None:
         self._engine = autocommit(engine)  # read-only: one round trip, no BEGIN/ROLLBACK
+        self._query = SNAPSHOTS if engine.dialect.name == "sqlite" else SNAPSHOTS_BY_ARRAY
 
     def many(self, variant_ids: Iterable[int]) -> dict[int, VariantSnapshot]:
         ids = valid_ids(variant_ids)
         if not ids:
             return {}
         with connect(self._engine) as connection:
-            rows = connection.execute(SNAPSHOTS, {"ids": ids}).all()
+            rows = connection.execute(self._query, {"ids": ids}).all()
         return snapshots(rows)
 
 

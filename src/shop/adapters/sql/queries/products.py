@@ -2,7 +2,7 @@
 return plain dicts shaped like the API's responses, skipping the ORM and the domain.
 
 Statement budget, whatever the page size: a product list costs 2 (count, page), a product or
-variant detail 2 or 1, the attribute list 3. Every per-row figure comes from inside those
+variant detail 1, the attribute list 3. Every per-row figure comes from inside those
 statements: the lowest active price from products.price_from (kept by the domain), stock
 from a correlated EXISTS, attributes from joins, the rating from products' running
 rating_sum and rating_count (kept by the reviews in their own transactions).
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, assert_never
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select, true
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
+from shop.adapters.sql.prepared import prepared
 from shop.adapters.sql.queries.details import ProductDetails
 from shop.adapters.sql.queries.ledger import StockLedgerReads
 from shop.adapters.sql.queries.reads import (
@@ -61,36 +63,17 @@ def like_pattern(text: str) -> str:
 
 class ProductLists(SqlReads):
     def products(self, search: ProductSearch, page: int, page_size: int) -> Page:
-        conditions = list(self._conditions(search))
-        count = capped_count(p, *conditions)
+        if page == 1 and _plans_alike(search):
+            count, query = _first_page(search, page_size)
+        else:
+            conditions = list(product_conditions(search))
+            count = capped_count(p, *conditions)
+            query = _ordered(search, conditions).limit(page_size).offset(offset(page, page_size))
         with connect(self.engine) as connection:
             total = int(connection.scalar(count) or 0)
             if total <= offset(page, page_size):
                 return [], total  # past the end: no second statement
-            rows = connection.execute(self._page(search, conditions, page, page_size)).mappings()
-            return [self._summary(row) for row in rows], total
-
-    def _conditions(self, search: ProductSearch) -> Iterable[ColumnElement[bool]]:
-        return product_conditions(search)
-
-    def _page(
-        self,
-        search: ProductSearch,
-        conditions: Sequence[ColumnElement[bool]],
-        page: int,
-        page_size: int,
-    ) -> Select[Any]:
-        query = products_with_category(
-            p.c.id,
-            p.c.name,
-            p.c.slug,
-            p.c.image_url,
-            p.c.is_active,
-            p.c.price_from,
-            _stock_flag(),
-            *rating_columns(),
-        ).where(*conditions)
-        return query.order_by(*_order(search)).limit(page_size).offset(offset(page, page_size))
+            return [self._summary(row) for row in connection.execute(query)], total
 
     def _summary(self, row: Any) -> Row:
         return {
@@ -105,6 +88,45 @@ class ProductLists(SqlReads):
             "is_active": bool(row.is_active),
             "rating": rating_of(row),
         }
+
+
+@lru_cache(maxsize=256)
+def _first_page(search: ProductSearch, page_size: int) -> tuple[Select[Any], Select[Any]]:
+    """The prepared count and first page of a list without value-dependent filters, built
+    once per search and page size (building them cost more Python than running them); the
+    page size is written into the text, so that the plan knows how many rows."""
+    conditions = list(product_conditions(search))
+    first = _ordered(search, conditions).limit(literal_column(str(page_size)))
+    return prepared(capped_count(p, *conditions)), prepared(first)
+
+
+def _ordered(search: ProductSearch, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """The summaries matching `conditions` in the search's order (no LIMIT or OFFSET)."""
+    query = products_with_category(
+        p.c.id,
+        p.c.name,
+        p.c.slug,
+        p.c.image_url,
+        p.c.is_active,
+        p.c.price_from,
+        _stock_flag(),
+        *rating_columns(),
+    ).where(*conditions)
+    return query.order_by(*_order(search))
+
+
+def _plans_alike(search: ProductSearch) -> bool:
+    """Whether one plan serves every value of the list's parameters (then it is prepared):
+    not for a text, price, attribute, stock or rating filter, whose selectivity the plan
+    depends on."""
+    return not (
+        search.q
+        or search.attributes
+        or search.min_price is not None
+        or search.max_price is not None
+        or search.in_stock is not None
+        or search.min_rating is not None
+    )
 
 
 def product_conditions(search: ProductSearch) -> Iterable[ColumnElement[bool]]:
@@ -132,13 +154,24 @@ class SqlCatalogQueries(ProductLists, ProductDetails, Taxonomy, StockLedgerReads
 # Built once, at import: an alias sets up its column collection each time it is made, which
 # cost more Python per list request than the rest of the query's construction.
 _stocked = v.alias("stocked")
-_IN_STOCK = (_stocked.c.product_id == p.c.id, _stocked.c.is_active == true(), _stocked.c.stock > 0)
+# Constants written into the text (not parameters), for the plan of a prepared list.
+_IN_STOCK = (
+    _stocked.c.product_id == p.c.id,
+    _stocked.c.is_active == true(),
+    _stocked.c.stock > literal_column("0"),
+)
 _HAS_STOCK = exists().where(*_IN_STOCK)
 # 1 when the product has an active variant in stock, else NULL, for a select list. Not EXISTS:
 # PostgreSQL turns an EXISTS in a select list into a hash of every variant (a scan of the
 # whole table) even for a page of 20; a LIMIT 1 subquery is looked up per row through the
 # variants' product_id index.
-_STOCK_FLAG = select(literal(1)).where(*_IN_STOCK).limit(1).scalar_subquery().label("in_stock")
+_STOCK_FLAG = (
+    select(literal_column("1"))
+    .where(*_IN_STOCK)
+    .limit(literal_column("1"))
+    .scalar_subquery()
+    .label("in_stock")
+)
 
 
 def _has_stock() -> ColumnElement[bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, select
+from sqlalchemy import ColumnElement, Engine, FromClause, Select, func, literal_column, select
 
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import autocommit, connect
@@ -23,7 +23,8 @@ def capped_count(table: FromClause, *conditions: ColumnElement[bool]) -> Select[
     """How many rows of `table` match, counted no further than MAX_WINDOW + 1: a LIMIT
     subquery stops the scan there, so a broad filter on a large catalog costs no more than
     a narrow one."""
-    matching = select(1).select_from(table).where(*conditions).limit(MAX_WINDOW + 1)
+    cap: ColumnElement[int] = literal_column(str(MAX_WINDOW + 1))  # in the text, for the plan
+    matching = select(1).select_from(table).where(*conditions).limit(cap)
     return select(func.count()).select_from(matching.subquery())
 
 
