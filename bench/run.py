@@ -117,9 +117,16 @@ def measure_shop(
 
 def run(args: argparse.Namespace) -> int:
     load = LoadConfig(
-        args.duration, args.connections, args.wrk_threads, args.warmup, args.wrk_timeout
+        args.duration,
+        args.connections,
+        args.wrk_threads,
+        args.warmup,
+        args.wrk_timeout,
+        args.reconnect_every,
     )
-    server = ServerConfig(args.workers, args.threads, args.worker_class)
+    server = ServerConfig(
+        args.workers, args.threads, args.worker_class, reuse_port=not args.shared_socket
+    )
     report: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "host": {

@@ -26,6 +26,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--wrk-timeout", type=int, default=10, help="seconds before wrk counts a request lost"
     )
+    parser.add_argument(
+        "--reconnect-every",
+        type=int,
+        default=50,
+        metavar="N",
+        help="renew a wrk connection every N requests (bench/wrk/reconnecting.lua; 0: never), "
+        "so that the connections spread over the worker processes as in service",
+    )
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="gunicorn's one listening socket for all its processes (default: --reuse-port, "
+        "a socket per process, which the kernel balances connections over)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument(

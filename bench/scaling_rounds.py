@@ -26,7 +26,7 @@ from bench.processes import BenchError, log
 from bench.scenarios import BY_NAME
 from bench.shop_catalog import create_carts, problem
 from bench.shop_scenarios import Plan, ShopScenarios
-from bench.wrk_load import LoadConfig, WrkResult, run_wrk
+from bench.wrk_load import LoadConfig, WrkResult, renewing, run_wrk
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CHECKOUT = "checkout"
@@ -178,9 +178,7 @@ class Rounds:
         )
 
     def _sample(self, base: str, url: str, script: str, args: Sequence[str]) -> Sample:
-        if self.reconnect_every:
-            args = [str(self.reconnect_every), script.removesuffix(".lua"), *args]
-            script = "reconnecting.lua"
+        script, args = renewing(script, args, self.reconnect_every)
         run_wrk(url, self.load, script, args, duration=self.load.warmup)
         server0, wrk0, machine0 = (
             server_cpu_seconds(base), children_cpu_seconds(), machine_busy_seconds()

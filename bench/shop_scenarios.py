@@ -11,7 +11,7 @@ from bench.outcomes import Outcome
 from bench.processes import log
 from bench.scenarios import LIST_PATH, Scenario
 from bench.shop_catalog import Catalog, create_carts, discover_catalog, require_ok
-from bench.wrk_load import LoadConfig, run_wrk
+from bench.wrk_load import LoadConfig, renewing, run_wrk
 
 Plan = tuple[str, str, list[str]]  # (url, wrk script, script args)
 
@@ -25,6 +25,7 @@ def measure(scenario: Scenario, load: LoadConfig, prepare: Callable[[], Plan]) -
         outcome.unavailable = str(exc)
         log(f"{scenario.name}: NOT RUN: {exc}")
         return outcome
+    script, args = renewing(script, args, load.reconnect_every)
     if load.warmup:
         log(f"{scenario.name}: warming up {load.warmup}s")
         run_wrk(url, load, script, args, duration=load.warmup)

@@ -23,6 +23,7 @@ class LoadConfig:
     threads: int = 2
     warmup: int = 2
     timeout: int = 10  # wrk's --timeout: a slower answer is a socket error, not a latency
+    reconnect_every: int = 0  # renew a connection every N requests (see `renewing`); 0: never
 
 
 @dataclass
@@ -174,3 +175,11 @@ def _parse_wrk_text(text: str) -> WrkResult:
         ),
         output=text,
     )
+
+
+def renewing(script: str, args: Sequence[str], every: int) -> tuple[str, list[str]]:
+    """`script` with its connections renewed every `every` requests (bench/wrk/reconnecting.lua,
+    which explains why), or as it is when `every` is 0."""
+    if not every:
+        return script, list(args)
+    return "reconnecting.lua", [str(every), script.removesuffix(".lua"), *args]
