@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -13,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shop.entrypoints.web.arguments import ShopArgumentsParser
+from shop.entrypoints.web.recent_entries import MISSING, Lru
 
 _PARSER = ShopArgumentsParser()
 
@@ -45,22 +44,17 @@ class CanonicalQuery:
             if parameter.get("in") == "query":
                 schema = parameter["schema"]
                 self.schemas.append(schema() if isinstance(schema, type) else schema)
-        self._recent: OrderedDict[bytes, str | None] = OrderedDict()
-        self._lock = threading.Lock()
+        self._recent: Lru[bytes, str | None] = Lru(self.MEMORY)
 
     def __call__(self) -> str | None:
         raw = request.query_string
         if not raw:
             return "{}"
-        with self._lock:
-            if raw in self._recent:
-                self._recent.move_to_end(raw)
-                return self._recent[raw]
+        remembered = self._recent.get(raw, MISSING)
+        if remembered is not MISSING:
+            return remembered
         canonical = self._validate()
-        with self._lock:
-            self._recent[raw] = canonical
-            while len(self._recent) > self.MEMORY:
-                self._recent.popitem(last=False)
+        self._recent.put(raw, canonical)
         return canonical
 
     def _validate(self) -> str | None:

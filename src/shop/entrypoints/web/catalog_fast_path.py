@@ -19,9 +19,7 @@ as Flask would have (`shop_http_requests`, a catalog cache hit, the `shop.reques
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +36,7 @@ from shop.entrypoints.web.catalog_cache import (
     PublicAnswer,
     client_holds,
 )
+from shop.entrypoints.web.recent_entries import Lru
 from shop.entrypoints.web.request_log import (
     REQUEST_ID_HEADER,
     level_of,
@@ -74,32 +73,6 @@ class KnownRead:
     extra_headers: tuple[tuple[str, str], ...]  # added by Flask's hooks, whatever the entry
 
 
-class KnownReads:
-    """The reads Flask answered from the cache, by (PATH_INFO, QUERY_STRING): an LRU."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._reads: OrderedDict[tuple[str, str], KnownRead] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, url: tuple[str, str]) -> KnownRead | None:
-        with self._lock:
-            read = self._reads.get(url)
-            if read is not None:
-                self._reads.move_to_end(url)
-            return read
-
-    def put(self, url: tuple[str, str], read: KnownRead) -> None:
-        with self._lock:
-            self._reads[url] = read
-            self._reads.move_to_end(url)
-            while len(self._reads) > self.capacity:
-                self._reads.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._reads)
-
-
 def answer_headers(
     entry: dict[str, Any], not_modified: bool, extra: Iterable[tuple[str, str]], request_id: str
 ) -> Headers:
@@ -123,7 +96,8 @@ class CatalogFastPath:
     def __init__(self, app: WsgiApp, cache: CatalogCache, capacity: int = 1024) -> None:
         self.app = app
         self.cache = cache
-        self.known = KnownReads(capacity)
+        # The reads Flask answered from the cache, by (PATH_INFO, QUERY_STRING).
+        self.known: Lru[tuple[str, str], KnownRead] = Lru(capacity)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
