@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flask import Flask
 
 from shop.entrypoints.web.catalog_fast_path import EXTENSION
 from tests.integration.apps import Api, AppFactory
 from tests.integration.catalog_data import Catalog, build_sample
 from tests.integration.fast_path_support import TwoPaths
+from tests.integration.redis_round_trips import round_trips
 from tests.integration.test_metrics import scrape, value
 from tests.integration.test_request_log import Lines, log_lines  # noqa: F401 (a fixture)
 
@@ -118,3 +120,19 @@ def test_no_fast_path_with_a_rate_limit_or_without_the_cache(make_app: AppFactor
         int(client.get("/api/v1/products").headers["X-RateLimit-Remaining"]) for _ in range(3)
     ]
     assert remaining[0] > remaining[1] > remaining[2]  # every read counted by the limiter
+
+
+def test_a_known_url_flask_answers_again_reads_the_version_once(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path's read of the version serves Flask's when the entry is not held here
+    (it expired, or a catalog write moved the version): one Redis round trip, not two."""
+    catalog = _sample(make_app("postgres"))
+    paths = TwoPaths(catalog.api.app)
+    url = "/api/v1/products?q=nova"
+    paths.through_flask(url)
+    paths.fast_path.cache.recent._entries.clear()  # this process's copy is gone
+    with round_trips(monkeypatch) as sent:
+        assert paths.through_flask(url).status_code == 200
+    version_reads = [command for command in sent if b"shop:catalog:version" in command]
+    assert len(version_reads) == 1, sent

@@ -46,6 +46,9 @@ PUBLIC_CACHE_CONTROL = "no-cache"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Where a public answer from the cache is noted in the WSGI environ, for the fast path.
 PUBLIC_ANSWER_ENVIRON_KEY = "shop.catalog.public_answer"
+# Where the catalog version read for a request is noted: the fast path's read, when it hands
+# the request on to Flask, serves Flask's too (one read of the version per request).
+VERSION_ENVIRON_KEY = "shop.catalog.version"
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,18 @@ class CatalogCache:
                 type(exc).__name__,
             )
 
-    def key(self, path: str, arguments: str) -> str | None:
-        """The key of `path` and its canonical `arguments` under the current catalog
-        version (one read of the shared version); None if the version can't be had."""
-        try:
-            version = self.version.current()
-        except ServiceUnavailable as exc:
-            self._outage("version", exc)
-            return None
+    def key(self, environ: dict[str, Any], path: str, arguments: str) -> str | None:
+        """The key of `path` and its canonical `arguments` under the catalog version of the
+        request whose WSGI `environ` this is (the shared version, read once per request);
+        None if the version can't be had."""
+        version = environ.get(VERSION_ENVIRON_KEY)
+        if version is None:
+            try:
+                version = self.version.current()
+            except ServiceUnavailable as exc:
+                self._outage("version", exc)
+                return None
+            environ[VERSION_ENVIRON_KEY] = version
         return f"v{version}:{path}?{arguments}"
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -179,7 +186,7 @@ def catalog_read(view: F) -> F:
             return _answer_admin(view(*args, **kwargs))
         cache = _catalog_cache()
         arguments = canonical_query() if cache.enabled else None
-        key = cache.key(request.path, arguments) if arguments is not None else None
+        key = None if arguments is None else cache.key(request.environ, request.path, arguments)
         if key is not None:
             entry = cache.get(key)
             if entry is not None:

@@ -105,7 +105,7 @@ class CatalogFastPath:
             return self.app(environ, start_response)
         url = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         known = self.known.get(url)
-        entry = self._entry(known) if known is not None else None
+        entry = self._entry(environ, known) if known is not None else None
         if known is None or entry is None:
             return self._through_flask(url, environ, start_response)
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
@@ -115,11 +115,11 @@ class CatalogFastPath:
         _observe(known.route, 304 if not_modified else 200, started, request_id)
         return [] if not_modified else [entry["body"]]
 
-    def _entry(self, known: KnownRead) -> dict[str, Any] | None:
+    def _entry(self, environ: Environ, known: KnownRead) -> dict[str, Any] | None:
         """The entry this process holds for `known` under the current catalog version."""
         if not self.cache.enabled:
             return None
-        key = self.cache.key(known.path, known.arguments)
+        key = self.cache.key(environ, known.path, known.arguments)
         return None if key is None else self.cache.recent.get(key)
 
     def _through_flask(
