@@ -112,7 +112,8 @@ _READ_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictio
 
 def autocommit(engine: Engine) -> Engine:
     """`engine` running each statement on its own, outside a transaction: for read-only
-    paths, where BEGIN and ROLLBACK would double the round trips of a read.
+    paths, where BEGIN and ROLLBACK would double the round trips of a read, and for a write
+    that is one statement in a transaction of its own (the checkout's Idempotency-Key claim).
 
     On PostgreSQL, a twin engine whose pool's connections stay in autocommit: switching a
     shared pool's connection there and back costs psycopg2 a `SET default_transaction_
