@@ -30,7 +30,7 @@ def test_two_api_hosts_share_everything_and_lose_nothing_when_one_dies() -> None
     )
     output = result.stdout + result.stderr
     audit_external_log(output, "scripts/scale-out")
-    assert result.returncode == 0, output[-6000:]
+    assert result.returncode == 0, _failure_report(output)
     for claim in (
         "ok: a catalog write on host 1 shows in host 2's next (cached) read",
         "ok: a cart filled through host 1 is read and changed through host 2, checked out "
@@ -49,6 +49,12 @@ def test_two_api_hosts_share_everything_and_lose_nothing_when_one_dies() -> None
     assert prefix, output[:2000]
     left = [ns for ns in _namespaces() if ns.startswith(f"{prefix.group(1)}-")]
     assert not left, f"namespaces left behind: {left}"
+
+
+def _failure_report(output: str) -> str:
+    """The checks' own output (the failed one's traceback) first, then the hosts' log tails."""
+    checks, marker, logs = output.partition("scale-out FAILED")
+    return f"{checks[-5000:]}{marker}{logs[-5000:]}"
 
 
 def _namespaces() -> list[str]:

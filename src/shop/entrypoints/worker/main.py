@@ -2,7 +2,8 @@
 
 It runs the RQ scheduler too (retries with a delay need it) and a maintenance pass every few
 seconds: RQ's own (a killed worker's job is retried within about a minute and a half, not ten
-minutes), plus the outbox sweep and the purge of expired idempotency keys.
+minutes), the due retries of a queue whose scheduler died, the outbox sweep and the purge of
+expired idempotency keys.
 
 SIGTERM (or Ctrl-C) is a warm shutdown: the job running finishes, then the worker exits; a
 second signal stops it at once. Each job leaves one log line (logger `shop.jobs`): job id,
@@ -19,6 +20,7 @@ from typing import Any
 
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from rq.scheduler import RQScheduler
 
 from shop.adapters.jobs import JOB_QUEUES
 from shop.bootstrap import rq_connection
@@ -43,6 +45,7 @@ class LoggingWorker(SimpleWorker):
         kwargs.setdefault("exception_handlers", [self._remember_error])
         super().__init__(*args, **kwargs)
         self._last_error: str | None = None
+        self._stand_in: RQScheduler | None = None
 
     def _remember_error(
         self, job: Job, exc_type: type[BaseException], exc: BaseException, tb: TracebackType
@@ -70,7 +73,28 @@ class LoggingWorker(SimpleWorker):
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+        self.enqueue_due_jobs_of_unscheduled_queues()
         jobs.maintain()
+
+    def enqueue_due_jobs_of_unscheduled_queues(self) -> None:
+        """Enqueue the due scheduled jobs of each queue whose scheduler lock nobody holds.
+
+        RQ's scheduler holds one lock per queue. When the worker holding a queue's lock dies,
+        the lock expires a minute later, but a live scheduler holding the other queues' locks
+        looks for free ones only every two minutes; meanwhile that queue's retries (a killed
+        worker's job is retried through the scheduled registry) would wait. So each
+        maintenance pass takes the free locks for a moment and enqueues what is due, as RQ's
+        burst mode does.
+        """
+        if self._stand_in is None:
+            self._stand_in = RQScheduler(
+                self.queues, connection=self.connection, serializer=self.serializer
+            )
+        if self._stand_in.acquire_locks():  # type: ignore[no-untyped-call]
+            try:
+                self._stand_in.enqueue_scheduled_jobs()  # type: ignore[no-untyped-call]
+            finally:
+                self._stand_in.release_locks()  # type: ignore[no-untyped-call]
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> None:
