@@ -3,62 +3,45 @@
 from __future__ import annotations
 
 import os
-import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from limits import parse as parse_limit
+from shop.settings.checks import (
+    ORIGIN,
+    check_cors_origins,
+    check_limit,
+    check_payment_provider,
+)
+from shop.settings.development_secrets import development_secrets
+from shop.settings.environment import (
+    DEVELOPMENT,
+    PRODUCTION,
+    TEST,
+    SettingsError,
+    log_format_from_env,
+    normalise_database_url,
+    switched_on,
+    whole_number,
+)
 
-DEVELOPMENT = "development"
-PRODUCTION = "production"
-TEST = "test"
-
+__all__ = [
+    "DEVELOPMENT",
+    "LOGIN_LIMIT_VARIABLES",
+    "PRODUCTION",
+    "TEST",
+    "Settings",
+    "SettingsError",
+    "log_format_from_env",
+    "normalise_database_url",
+]
 
 LOGIN_LIMIT_VARIABLES = {
     "login_failures_per_email_and_address": "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
     "login_failures_per_email": "SHOP_LOGIN_FAILURES_PER_EMAIL",
     "login_failures_per_address": "SHOP_LOGIN_FAILURES_PER_ADDRESS",
 }
-
-
-class SettingsError(RuntimeError):
-    """The environment does not describe a runnable configuration."""
-
-
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}")
-    return value
-
-
-def _on(env: Mapping[str, str], name: str) -> bool:
-    """A switch that is on unless set to 0, false, no or off."""
-    return env.get(name, "1").strip().lower() not in {"0", "false", "no", "off"}
-
-
-_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def normalise_database_url(url: str) -> str:
-    """`postgresql://` and `postgres://` (as hosting providers write them) -> psycopg2.
-
-    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3 and knows no `postgres://`;
-    Shop installs psycopg2.
-    """
-    for scheme in _POSTGRES_SCHEMES:
-        if url.startswith(scheme):
-            return "postgresql+psycopg2://" + url[len(scheme) :]
-    return url
 
 
 @dataclass(frozen=True)
@@ -134,14 +117,16 @@ class Settings:
             jwt_secret_key=env.get("JWT_SECRET_KEY", ""),
             smtp_url=env.get("SMTP_URL") or None,
             currency=env.get("SHOP_CURRENCY", "USD").strip().upper(),
-            cart_ttl=_int(env, "SHOP_CART_TTL", 7 * 24 * 3600, minimum=1),
-            max_line_quantity=_int(env, "SHOP_MAX_LINE_QUANTITY", 99, minimum=1),
-            stock_staleness=_int(env, "SHOP_STOCK_STALENESS", 30, minimum=1),
+            cart_ttl=whole_number(env, "SHOP_CART_TTL", 7 * 24 * 3600, minimum=1),
+            max_line_quantity=whole_number(env, "SHOP_MAX_LINE_QUANTITY", 99, minimum=1),
+            stock_staleness=whole_number(env, "SHOP_STOCK_STALENESS", 30, minimum=1),
             admin_email=env.get("SHOP_ADMIN_EMAIL") or None,
             admin_password=env.get("SHOP_ADMIN_PASSWORD") or None,
             rate_limit=env.get("SHOP_RATE_LIMIT") or None,
-            access_token_ttl=_int(env, "SHOP_ACCESS_TOKEN_TTL", 15 * 60, minimum=1),
-            refresh_token_ttl=_int(env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1),
+            access_token_ttl=whole_number(env, "SHOP_ACCESS_TOKEN_TTL", 15 * 60, minimum=1),
+            refresh_token_ttl=whole_number(
+                env, "SHOP_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=1
+            ),
             login_failures_per_email_and_address=env.get(
                 "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
                 cls.login_failures_per_email_and_address,
@@ -152,16 +137,16 @@ class Settings:
             login_failures_per_address=env.get(
                 "SHOP_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address
             ),
-            proxy_hops=_int(env, "SHOP_PROXY_HOPS", 0),
+            proxy_hops=whole_number(env, "SHOP_PROXY_HOPS", 0),
             data_dir=data_dir,
-            cache_enabled=_on(env, "SHOP_CACHE_ENABLED"),
-            database_prepared_statements=_on(env, "SHOP_DATABASE_PREPARED_STATEMENTS"),
+            cache_enabled=switched_on(env, "SHOP_CACHE_ENABLED"),
+            database_prepared_statements=switched_on(env, "SHOP_DATABASE_PREPARED_STATEMENTS"),
             mail_from=env.get("SHOP_MAIL_FROM") or "orders@shop.localhost",
-            outbox_max_attempts=_int(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+            outbox_max_attempts=whole_number(env, "SHOP_OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
             metrics_token=env.get("SHOP_METRICS_TOKEN") or None,
             log_format=log_format_from_env(env),
             cors_origins=tuple(env.get("SHOP_CORS_ORIGINS", "").replace(",", " ").split()),
-            admin_idle_timeout=_int(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
+            admin_idle_timeout=whole_number(env, "SHOP_ADMIN_IDLE_TIMEOUT", 30 * 60, minimum=60),
             public_url=env.get("SHOP_PUBLIC_URL") or cls.public_url,
             require_email_verification=env.get("SHOP_REQUIRE_EMAIL_VERIFICATION", "0")
             .strip()
@@ -171,13 +156,15 @@ class Settings:
             or cls.password_resets_per_email,
             password_resets_per_address=env.get("SHOP_PASSWORD_RESETS_PER_ADDRESS")
             or cls.password_resets_per_address,
-            import_max_bytes=_int(env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1),
-            import_stall_seconds=_int(env, "SHOP_IMPORT_STALL_SECONDS", 120, minimum=1),
+            import_max_bytes=whole_number(
+                env, "SHOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1
+            ),
+            import_stall_seconds=whole_number(env, "SHOP_IMPORT_STALL_SECONDS", 120, minimum=1),
             payment_provider=(env.get("SHOP_PAYMENT_PROVIDER") or "").strip().lower() or None,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
-            order_payment_ttl=_int(env, "SHOP_ORDER_PAYMENT_TTL", 3600),
+            order_payment_ttl=whole_number(env, "SHOP_ORDER_PAYMENT_TTL", 3600),
         )
         limits: dict[str, Any] = {
             f: env[name] for f, name in LOGIN_LIMIT_VARIABLES.items() if env.get(name)
@@ -201,7 +188,7 @@ class Settings:
                 f"{' and '.join(missing)} must be set when SHOP_ENV is {self.env} "
                 "(or set SHOP_ENV=development for a local trial)."
             )
-        stored = _development_secrets(self.data_dir)
+        stored = development_secrets(self.data_dir)
         return replace(
             self,
             secret_key=self.secret_key or stored["secret_key"],
@@ -211,7 +198,7 @@ class Settings:
     def validate(self) -> None:
         if len(self.currency) != 3 or not self.currency.isalpha():
             raise SettingsError("SHOP_CURRENCY must be an ISO 4217 code such as USD")
-        _check_cors_origins(self.cors_origins)
+        check_cors_origins(self.cors_origins)
         for name, value in (
             (
                 "SHOP_LOGIN_FAILURES_PER_EMAIL_AND_ADDRESS",
@@ -222,12 +209,14 @@ class Settings:
             ("SHOP_PASSWORD_RESETS_PER_EMAIL", self.password_resets_per_email),
             ("SHOP_PASSWORD_RESETS_PER_ADDRESS", self.password_resets_per_address),
         ):
-            _check_limit(name, value)
-        if not _ORIGIN.match(self.public_url.rstrip("/")):
+            check_limit(name, value)
+        if not ORIGIN.match(self.public_url.rstrip("/")):
             raise SettingsError("SHOP_PUBLIC_URL must be a URL such as https://shop.example.com")
         if bool(self.admin_email) != bool(self.admin_password):
             raise SettingsError("set both SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD, or neither")
-        _check_payment_provider(self)
+        check_payment_provider(
+            self.payment_provider, self.stripe_api_key, self.stripe_webhook_secret
+        )
 
     def validate_payments(self) -> None:
         """What the processes that take or refund money (the API, the worker) check at start:
@@ -236,53 +225,3 @@ class Settings:
             raise SettingsError(
                 "set SHOP_PAYMENT_PROVIDER (stripe, or test to take no real money) in production"
             )
-
-
-def log_format_from_env(env: Mapping[str, str]) -> str:
-    """SHOP_LOG_FORMAT (json or text); by default text in development, json elsewhere."""
-    mode = env.get("SHOP_ENV", PRODUCTION).strip().lower()
-    raw = (env.get("SHOP_LOG_FORMAT") or "").strip().lower()
-    if not raw:
-        return "text" if mode == DEVELOPMENT else "json"
-    if raw not in {"json", "text"}:
-        raise SettingsError(f"SHOP_LOG_FORMAT must be json or text, not {raw!r}")
-    return raw
-
-
-def _check_limit(name: str, value: str) -> None:
-    try:
-        parse_limit(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a limit such as '10 per 15 minutes'") from None
-
-
-_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
-
-
-def _check_payment_provider(settings: Settings) -> None:
-    provider = settings.payment_provider
-    if provider not in (None, "test", "stripe"):
-        raise SettingsError("SHOP_PAYMENT_PROVIDER must be test or stripe")
-    if provider == "stripe" and not (settings.stripe_api_key and settings.stripe_webhook_secret):
-        raise SettingsError("the stripe provider needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
-
-
-def _check_cors_origins(origins: tuple[str, ...]) -> None:
-    if "*" in origins and len(origins) > 1:
-        raise SettingsError("SHOP_CORS_ORIGINS is either * or a list of origins, not both")
-    for origin in origins:
-        if origin != "*" and not _ORIGIN.match(origin):
-            raise SettingsError(
-                f"SHOP_CORS_ORIGINS: {origin!r} is not an origin such as https://shop.example.com"
-            )
-
-
-def _development_secrets(data_dir: Path) -> dict[str, str]:
-    """Random secrets kept in the data folder, so tokens survive a development restart."""
-    path = data_dir / "development-secrets"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{secrets.token_urlsafe(48)}\n{secrets.token_urlsafe(48)}\n")
-        path.chmod(0o600)
-    secret_key, jwt_secret_key = path.read_text().split()[:2]
-    return {"secret_key": secret_key, "jwt_secret_key": jwt_secret_key}
