@@ -8,7 +8,6 @@ small bundle of what its use cases and views need.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,17 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shop.adapters.clock import SystemClock
 from shop.adapters.jobs.queue_stats import NoJobQueues, RqQueueStats
-from shop.adapters.memory.cached_variant_lookup import CachedVariantLookup
-from shop.adapters.memory.cart_store import InMemoryCartStore
 from shop.adapters.memory.catalog_version import InProcessCatalogVersion
-from shop.adapters.memory.import_jobs import InProcessImportProgress, ThreadImportJobs
-from shop.adapters.memory.response_cache import InProcessResponseCache
 from shop.adapters.memory.state_file import StateFile, state_path_beside
-from shop.adapters.redis.cart_store import RedisCartStore
 from shop.adapters.redis.catalog_version import RedisCatalogVersion
 from shop.adapters.redis.client import REDIS, REDIS_DOWN, make_redis, ping_redis
-from shop.adapters.redis.import_jobs import RedisImportProgress, RqImportJobs
-from shop.adapters.redis.response_cache import RedisResponseCache
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import (
     DATABASE,
@@ -39,14 +31,10 @@ from shop.adapters.sql.engine import (
     make_session_factory,
     ping_database,
 )
-from shop.adapters.sql.imports import SqlImportRecords
 from shop.adapters.sql.outbox_stats import SqlOutboxStats
 from shop.adapters.sql.queries.audit import SqlAuditQueries
-from shop.adapters.sql.queries.cart_variants import SqlVariantLookup
-from shop.adapters.sql.queries.catalog_export import SqlCatalogExport
 from shop.adapters.sql.queries.order_figures import SqlOrderFigures
-from shop.adapters.sql.queries.overview import SqlCatalogOverview, SqlCustomerQueries
-from shop.adapters.sql.queries.products import SqlCatalogQueries
+from shop.adapters.sql.queries.overview import SqlCustomerQueries
 from shop.adapters.sql.queries.purchases import SqlPurchaseRecords
 from shop.adapters.sql.queries.reviews import SqlReviewQueries
 from shop.adapters.sql.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -55,15 +43,14 @@ from shop.bootstrap_bundles import (
     CatalogBundle,
     OperationsBundle,
     RateLimitStorage,
-    ResponseCache,
     ReviewsBundle,
 )
+from shop.bootstrap_cart import build_cart
+from shop.bootstrap_catalog import build_catalog
 from shop.bootstrap_ordering import Ordering, build_ordering
-from shop.services.accounts.ports import TokenStore
 from shop.services.accounts.registration import ensure_admin
 from shop.services.audit.ports import AuditQueries
-from shop.services.cart.ports import CartDependencies, CartRules, CartStore
-from shop.services.catalog.imports.run import ImportDependencies, run_import
+from shop.services.cart.ports import CartDependencies
 from shop.services.catalog.ports import (
     CatalogVersion,
 )
@@ -143,9 +130,15 @@ def bootstrap(settings: Settings) -> Adapters:
         probes[REDIS] = partial(ping_redis, redis)
     clock = SystemClock()
     tokens = token_store(redis, state)
-    cart = _cart(settings, engine, redis, state, tokens, catalog_version)
+    cart = build_cart(settings, engine, redis, state, tokens, catalog_version)
     ordering = build_ordering(settings, engine, redis, cart.store, clock)
     limits = rate_limit_storage(settings)
+    job_connection = None if redis is None else rq_connection(settings)
+    catalog = build_catalog(
+        settings, uow, engine, redis, catalog_version, redis_clients, job_connection
+    )
+    if job_connection is not None:
+        redis_clients.append(job_connection)
     accounts = build_accounts(
         settings,
         session_factory,
@@ -161,15 +154,7 @@ def bootstrap(settings: Settings) -> Adapters:
         settings=settings,
         clock=clock,
         accounts=accounts,
-        catalog=CatalogBundle(
-            uow=uow,
-            version=catalog_version,
-            queries=SqlCatalogQueries(engine, settings.currency),
-            responses=_response_cache(settings, redis_clients),
-            overview=SqlCatalogOverview(engine, settings.currency),
-            export=SqlCatalogExport(engine),
-            imports=_imports(settings, uow, engine, redis, catalog_version, redis_clients),
-        ),
+        catalog=catalog,
         cart=cart,
         audit=SqlAuditQueries(engine),
         order_figures=SqlOrderFigures(engine),
@@ -192,47 +177,6 @@ def bootstrap(settings: Settings) -> Adapters:
         redis_clients=redis_clients,
         state=state,
     )
-
-
-def _response_cache(settings: Settings, redis_clients: list[Redis]) -> ResponseCache | None:
-    if not settings.cache_enabled:
-        return None
-    if settings.redis_url:
-        # A client of its own: entries are pickled bytes, the others' replies are decoded.
-        client = make_redis(settings.redis_url, decode_responses=False)
-        redis_clients.append(client)
-        return RedisResponseCache(client, ttl=settings.stock_staleness)
-    return InProcessResponseCache(ttl=settings.stock_staleness)
-
-
-def _imports(
-    settings: Settings,
-    uow: SqlAlchemyUnitOfWorkFactory,
-    engine: Engine,
-    redis: Redis | None,
-    version: CatalogVersion,
-    redis_clients: list[Redis],
-) -> ImportDependencies:
-    """Imports run in `shop worker` (RQ) with Redis, else on a thread of this process."""
-    embedded = redis is None
-    jobs: ThreadImportJobs | RqImportJobs = ThreadImportJobs()
-    if not embedded:
-        connection = rq_connection(settings)
-        redis_clients.append(connection)
-        jobs = RqImportJobs(connection)
-    deps = ImportDependencies(
-        uow=uow,
-        records=SqlImportRecords(engine),
-        progress=InProcessImportProgress() if redis is None else RedisImportProgress(redis),
-        jobs=jobs,
-        version=version,
-        clock=SystemClock(),
-        max_bytes=settings.import_max_bytes,
-        stall_seconds=settings.import_stall_seconds,
-    )
-    if isinstance(jobs, ThreadImportJobs):
-        jobs.run = partial(run_import, deps)
-    return deps
 
 
 def rq_connection(settings: Settings) -> Redis:
@@ -259,27 +203,3 @@ def ensure_admin_at_start(adapters: Adapters, settings: Settings) -> bool:
         log.warning("could not ensure the admin account at start: %s", type(exc).__name__)
         return False
     return True
-
-
-def _cart(
-    settings: Settings,
-    engine: Engine,
-    redis: Redis | None,
-    state: StateFile | None,
-    tokens: TokenStore,
-    version: CatalogVersion,
-) -> CartDependencies:
-    """Cart writes check live stock; showing a cart may use a version-keyed copy of the
-    variants at most a second old (a catalog write shows at once)."""
-    store: CartStore = (
-        RedisCartStore(redis, settings.cart_ttl)
-        if redis is not None
-        else InMemoryCartStore(settings.cart_ttl, clock=time.time, state=state, tokens=tokens)
-    )
-    live = SqlVariantLookup(engine)
-    return CartDependencies(
-        store=store,
-        live_variants=live,
-        shown_variants=CachedVariantLookup(live, version),
-        rules=CartRules(settings.max_line_quantity, settings.currency),
-    )
