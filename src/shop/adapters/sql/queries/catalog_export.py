@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.queries.overview import overview_conditions
-from shop.adapters.sql.queries.products import product_conditions
+from shop.adapters.sql.queries.product_filters import product_conditions
 from shop.services.catalog.exports import ExportFilter, ExportRow
 from shop.services.catalog.ports import ProductOverviewFilter
 

@@ -11,7 +11,7 @@ from shop.adapters.sql import tables
 from shop.adapters.sql.engine import connect
 from shop.adapters.sql.order_tables import orders
 from shop.adapters.sql.queries.order_figures import PAID
-from shop.adapters.sql.queries.products import _text_match, like_pattern
+from shop.adapters.sql.queries.product_filters import like_pattern, text_match
 from shop.adapters.sql.queries.reads import (
     SqlReads,
     category_of,
@@ -99,7 +99,7 @@ def overview_conditions(filters: ProductOverviewFilter) -> list[ColumnElement[bo
 def _conditions(filters: ProductOverviewFilter, min_stock: Any) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        conditions.append(_text_match(filters.q, include_inactive=True))
+        conditions.append(text_match(filters.q, include_inactive=True))
     if filters.category_id is not None:
         conditions.append(p.c.category_id == filters.category_id)
     if filters.active is not None:
