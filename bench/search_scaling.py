@@ -38,6 +38,7 @@ from bench.backing_services import (  # noqa: E402
 from bench.cpu_load import busy_warning, cpu_busy, wait_until_quiet  # noqa: E402
 from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
 from bench.http_client import http  # noqa: E402
+from bench.load_options import add_load_options, add_wait_quiet_option, settle_durations  # noqa: E402
 from bench.processes import BENCH_DIR, BenchError, Terminated, log, stop_on_signals  # noqa: E402
 from bench.report_output import render_table, write_results  # noqa: E402
 from bench.wrk_load import LoadConfig, WrkResult, run_wrk  # noqa: E402
@@ -109,28 +110,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--large", type=int, default=100_000, help="products in the large one")
     parser.add_argument("--variants-per-product", type=int, default=1)
     parser.add_argument("--terms", type=int, default=5, help="search words to rotate over")
-    parser.add_argument("--quick", action="store_true", help="3-second runs, 1-second warm-ups")
-    parser.add_argument("-d", "--duration", type=int, help="seconds per measurement (default 10)")
-    parser.add_argument("--warmup", type=int, help="warm-up seconds (default 2)")
-    parser.add_argument("-c", "--connections", type=int, default=8)
-    parser.add_argument("-t", "--wrk-threads", type=int, default=2)
-    parser.add_argument(
-        "--wrk-timeout", type=int, default=10, help="seconds before wrk counts a request lost"
-    )
+    add_load_options(parser, connections=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--seed-timeout", type=float, default=3600.0, help="seconds per seed")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="first wait up to SECONDS for other work to leave the CPUs (a shared machine)",
-    )
+    add_wait_quiet_option(parser)
     parser.add_argument("--check-targets", action="store_true", help="exit 1 on a missed target")
     args = parser.parse_args(argv)
-    args.duration = args.duration or (3 if args.quick else 10)
-    args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
+    settle_durations(args)
     if min(args.small, args.large, args.variants_per_product, args.terms, args.duration) < 1:
         parser.error("sizes, terms and durations must be at least 1")
     return args

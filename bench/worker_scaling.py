@@ -27,6 +27,11 @@ if __package__ in (None, ""):
 
 from bench.cpu_load import cpu_busy  # noqa: E402
 from bench.gunicorn_server import ServerConfig, gunicorn  # noqa: E402
+from bench.load_options import (  # noqa: E402
+    add_connection_spread_options,
+    add_load_options,
+    settle_durations,
+)
 from bench.processes import BenchError, log, stop_on_signals  # noqa: E402
 from bench.report_output import render_table, write_results  # noqa: E402
 from bench.run import SHOP_APP, shop_backend  # noqa: E402
@@ -41,28 +46,21 @@ WORKER_COUNTS = (1, 2)
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run --workers-scaling", description=__doc__)
-    parser.add_argument("-d", "--duration", type=int, default=10, help="seconds per run")
-    parser.add_argument("--warmup", type=int, default=3, help="seconds before each run")
+    add_load_options(
+        parser,
+        connections=32,
+        wrk_threads=1,
+        wrk_threads_help="wrk threads (one drives these rates with a fraction of a core)",
+        quick_help="3-second runs, one round",
+        wrk_timeout=False,
+    )
     parser.add_argument("--rounds", type=int, default=3, help="runs of each scenario per server")
-    parser.add_argument("-c", "--connections", type=int, default=32)
-    parser.add_argument(
-        "-t", "--wrk-threads", type=int, default=1,
-        help="wrk threads (one drives these rates with a fraction of a core)",
-    )
-    parser.add_argument(
-        "--reconnect-every", type=int, default=50, metavar="N",
-        help="renew a wrk connection every N requests (bench/wrk/reconnecting.lua; 0: never)",
-    )
-    parser.add_argument(
-        "--shared-socket", action="store_true",
-        help="gunicorn's default: one listening socket for all worker processes (else "
-        "--reuse-port, a socket per process)",
-    )
+    add_connection_spread_options(parser)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--variants-per-product", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="3-second runs, one round")
     args = parser.parse_args(argv)
+    settle_durations(args, warmup=3)
     if args.quick:
         args.duration, args.warmup, args.rounds = 3, 1, 1
     # what bench.run's shop_backend and bench.shop_scenarios' ShopScenarios read
