@@ -9,6 +9,7 @@
 -- Every response's status is counted (report.lua prints them): a 409 (stock) or 422 (line
 -- limit) is a failed add, and wrk counts it as non-2xx too.
 require("report")
+local script_args = require("script_args")
 
 local WINDOW = 5
 local variants = {}
@@ -20,11 +21,8 @@ local n = 0
 statuses = {}
 
 function init(args)
-  for i = 1, #args do
-    variants[#variants + 1] = args[i]
-  end
-  assert(#variants > 0, "cart_add.lua: give variant ids after --")
-  n = ((id or 1) - 1) * 11
+  variants = script_args.list(args, "cart_add.lua", "variant ids")
+  n = script_args.start(11)
 end
 
 local function body(variant)

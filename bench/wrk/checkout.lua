@@ -7,6 +7,7 @@
 -- Each order is two requests; the orders are the 201s in `statuses` (report.lua prints them).
 -- Lines rotate over the variants, so concurrent checkouts seldom wait for one row's lock.
 require("report")
+local script_args = require("script_args")
 
 local BUYER = '{"full_name": "Bench Buyer", "email": "bench@example.com", "phone": "1", '
   .. '"address": {"line1": "1 Road", "city": "Town", "postal_code": "1", "country": "DE"}}'
@@ -16,11 +17,8 @@ local n = 0
 statuses = {}
 
 function init(args)
-  for i = 1, #args do
-    variants[#variants + 1] = args[i]
-  end
-  assert(#variants > 0, "checkout.lua: give variant ids after --")
-  n = ((id or 1) - 1) * 97
+  variants = script_args.list(args, "checkout.lua", "variant ids")
+  n = script_args.start(97)
 end
 
 function request()

@@ -1,16 +1,14 @@
 -- GETs rotating over the paths given after `--` (e.g. several product ids or search terms).
 -- Each thread starts at a different offset so the threads do not walk in step.
 require("report")
+local script_args = require("script_args")
 
 local paths = {}
 local n = 0
 
 function init(args)
-  for i = 1, #args do
-    paths[#paths + 1] = args[i]
-  end
-  assert(#paths > 0, "paths.lua: give the paths to rotate over after --")
-  n = ((id or 1) - 1) * 7
+  paths = script_args.list(args, "paths.lua", "the paths to rotate over")
+  n = script_args.start(7)
 end
 
 function request()
