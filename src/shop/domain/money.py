@@ -37,10 +37,18 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.amount + other.amount, self.currency)
+        return self._in_same_currency(self.amount + other.amount)
 
     def __mul__(self, quantity: int) -> Money:
-        return Money(self.amount * quantity, self.currency)
+        return self._in_same_currency(self.amount * quantity)
+
+    def _in_same_currency(self, amount: Decimal) -> Money:
+        """`amount` in this Money's currency, already checked: only the amount is rounded
+        (a cart's pricing makes a few of these per line, and the full check costs more)."""
+        money = object.__new__(type(self))
+        object.__setattr__(money, "amount", to_amount(amount))
+        object.__setattr__(money, "currency", self.currency)
+        return money
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
