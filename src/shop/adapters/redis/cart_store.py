@@ -16,7 +16,7 @@ from typing import Any
 from redis import Redis
 
 from shop.adapters.redis.catalog_version import VERSION_KEY
-from shop.adapters.redis.client import redis_down_is_unavailable
+from shop.adapters.redis.client import redis_down_is_unavailable, round_trip
 from shop.adapters.redis.tokens import PREFIX as TOKEN_PREFIX
 from shop.adapters.redis.tokens import revocation_keys, revoked_by
 from shop.domain.cart.cart import CartOwner, MergedLine
@@ -114,17 +114,21 @@ return {'ok', merged, redis.call('HGETALL', KEYS[2])}
 """
 
 
-def _lines(flat: Sequence[Any]) -> dict[int, int]:
-    """A flat HGETALL reply (field, value, ...) as {variant_id: quantity}, marker left out."""
-    pairs = zip(flat[::2], flat[1::2], strict=True)
+def _lines(reply: Sequence[Any] | Mapping[Any, Any]) -> dict[int, int]:
+    """A hash's fields (a flat field, value, ... list, or a map) as {variant_id: quantity},
+    the marker left out."""
+    if isinstance(reply, Mapping):
+        pairs: Iterable[tuple[Any, Any]] = reply.items()
+    else:
+        pairs = zip(reply[::2], reply[1::2], strict=True)
     return {int(field): int(value) for field, value in pairs if _text(field) != MARKER}
 
 
-def _hash_lines(raw: Mapping[Any, Any], owner: CartOwner) -> dict[int, int] | None:
+def _hash_lines(raw: Sequence[Any] | Mapping[Any, Any], owner: CartOwner) -> dict[int, int] | None:
     """An HGETALL reply as lines; None for a guest cart that does not exist."""
     if not raw:
         return None if owner.is_guest else {}
-    return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
+    return _lines(raw)
 
 
 def _text(value: Any) -> str:
@@ -185,15 +189,14 @@ class RedisCartStore:
     def _read(
         self, owner: CartOwner, also_get: list[str] | None = None
     ) -> tuple[list[Any], dict[int, int] | None, str | None]:
-        """One pipeline: the values of `also_get` (MGET), the cart's hash, the version."""
-        pipe = self._redis.pipeline(transaction=False)
-        if also_get:
-            pipe.mget(also_get)
-        pipe.hgetall(self.key(owner))
-        pipe.get(self._catalog_version_key)
-        *extra, raw, version = pipe.execute()
+        """One round trip: the values of `also_get` (MGET), the cart's hash, the version."""
+        commands: list[tuple[str, ...]] = [("MGET", *also_get)] if also_get else []
+        commands += [("HGETALL", self.key(owner)), ("GET", self._catalog_version_key)]
+        *extra, flat, version = round_trip(
+            self._redis, lambda connection: connection.pack_commands(commands), len(commands)
+        )
         values = extra[0] if extra else []
-        return values, _hash_lines(raw, owner), None if version is None else str(version)
+        return values, _hash_lines(flat, owner), None if version is None else str(version)
 
     @redis_down_is_unavailable()
     def add(
