@@ -1,5 +1,5 @@
-"""The catalog's fast path and Flask alone behind it, side by side, for the tests that compare
-them: both see the same app, the same cache and the same backing services."""
+"""A fast path (the catalog's, or the cart's) and Flask alone behind it, side by side, for the
+tests that compare them: both see the same app, the same cache and the same backing services."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.test import Client, TestResponse
 
+from shop.entrypoints.web.cart_fast_path import CartFastPath
 from shop.entrypoints.web.catalog_fast_path import EXTENSION, CatalogFastPath
 from tests.integration.catalog_data import Catalog
 
@@ -17,8 +18,8 @@ class TwoPaths:
     """`through_fast_path` is the whole app; `flask_only` is Flask's own WSGI app (what the
     fast path falls through to). `flask_calls` counts what reached Flask from the former."""
 
-    def __init__(self, app: Flask) -> None:
-        self.fast_path: CatalogFastPath = app.extensions[EXTENSION]
+    def __init__(self, app: Flask, extension: str = EXTENSION) -> None:
+        self.fast_path: CatalogFastPath | CartFastPath = app.extensions[extension]
         flask_app = self.fast_path.app
         self.flask_calls = 0
 
