@@ -75,7 +75,11 @@ class RedisCartStore:
 
     @redis_down_is_unavailable()
     def lines(self, owner: CartOwner) -> dict[int, int] | None:
-        return _hash_lines(self._redis.hgetall(self.key(owner)), owner)
+        key = self.key(owner)
+        (flat,) = round_trip(
+            self._redis, lambda connection: connection.pack_command("HGETALL", key), 1
+        )
+        return _hash_lines(flat, owner)
 
     @redis_down_is_unavailable()
     def lines_and_catalog_version(
