@@ -17,7 +17,7 @@ from redis import Redis
 
 from shop.adapters.redis.cart_scripts import ADD, CLEAR, MERGE, SET
 from shop.adapters.redis.catalog_version import VERSION_KEY
-from shop.adapters.redis.client import redis_down_is_unavailable, round_trip
+from shop.adapters.redis.client import redis_down_is_unavailable, round_trip, run_script
 from shop.adapters.redis.tokens import PREFIX as TOKEN_PREFIX
 from shop.adapters.redis.tokens import revocation_keys, revoked_by
 from shop.domain.cart.cart import CartOwner, MergedLine
@@ -118,9 +118,11 @@ class RedisCartStore:
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
     ) -> AddResult | None:
-        reply = self._add(
-            keys=[self.key(owner)],
-            args=[variant_id, quantity, cap, self._ttl, int(create)],
+        reply = run_script(
+            self._redis,
+            self._add,
+            [self.key(owner)],
+            [variant_id, quantity, cap, self._ttl, int(create)],
         )
         if reply is None:
             return None
@@ -131,8 +133,11 @@ class RedisCartStore:
     def set_quantity(
         self, owner: CartOwner, variant_id: int, quantity: int, *, create: bool
     ) -> dict[int, int] | None:
-        reply = self._set(
-            keys=[self.key(owner)], args=[variant_id, quantity, self._ttl, int(create)]
+        reply = run_script(
+            self._redis,
+            self._set,
+            [self.key(owner)],
+            [variant_id, quantity, self._ttl, int(create)],
         )
         return None if reply is None else _lines(reply)
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from redis import Redis
 from redis.backoff import NoBackoff
+from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -70,6 +71,16 @@ def round_trip(client: Redis, pack: Callable[[Any], Sequence[bytes]], replies: i
         raise
     finally:
         pool.release(connection)
+
+
+def run_script(client: Redis, script: Script, keys: Sequence[Any], args: Sequence[Any]) -> Any:
+    """`script(keys=keys, args=args)` (EVALSHA) in one `round_trip`; a Redis that does not
+    know the script yet (restarted, flushed) gets it through redis-py, which loads it."""
+    command = ("EVALSHA", script.sha, len(keys), *keys, *args)
+    try:
+        return round_trip(client, lambda connection: connection.pack_command(*command), 1)[0]
+    except NoScriptError:
+        return script(keys=keys, args=args)
 
 
 def ping_redis(client: Redis) -> None:
