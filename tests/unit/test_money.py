@@ -55,6 +55,13 @@ def test_arithmetic_gives_the_money_built_from_its_amount(
     assert _exactly(product) == _exactly(Money(price * quantity, "USD"))
     total = Money(price, "eur") + Money(other, "EUR")
     assert _exactly(total) == _exactly(Money(price + other, "EUR"))
+    assert _exactly(Money.zero("gbp").with_amount(price)) == _exactly(Money(price, "GBP"))
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", ""])
+def test_another_amount_in_the_same_currency_is_checked_too(bad: str) -> None:
+    with pytest.raises(ValidationFailed):
+        Money.zero("USD").with_amount(bad)
 
 
 def test_a_product_too_large_for_two_places_is_refused() -> None:

@@ -37,14 +37,15 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
-        return self._in_same_currency(self.amount + other.amount)
+        return self.with_amount(self.amount + other.amount)
 
     def __mul__(self, quantity: int) -> Money:
-        return self._in_same_currency(self.amount * quantity)
+        return self.with_amount(self.amount * quantity)
 
-    def _in_same_currency(self, amount: Decimal) -> Money:
-        """`amount` in this Money's currency, already checked: only the amount is rounded
-        (a cart's pricing makes a few of these per line, and the full check costs more)."""
+    def with_amount(self, amount: Decimal | int | str) -> Money:
+        """`amount` in this Money's currency, which is checked already: only the amount is
+        checked and rounded (a cart's pricing makes three per line; the full check costs
+        about as much again)."""
         money = object.__new__(type(self))
         object.__setattr__(money, "amount", to_amount(amount))
         object.__setattr__(money, "currency", self.currency)

@@ -72,7 +72,7 @@ def price_cart(
         if variant is None:
             gone.append(variant_id)
             continue
-        unit = Money(variant.price, currency)
+        unit = subtotal.with_amount(variant.price)
         total = unit * quantity
         subtotal = subtotal + total
         priced.append(PricedLine(variant, quantity, unit, total))
