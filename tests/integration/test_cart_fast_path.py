@@ -186,3 +186,11 @@ def test_redis_down_is_flasks_prompt_503(
     assert elapsed < PROMPT_SECONDS  # one wait for Redis, not one here and one in Flask
     back = _same(paths, headers)  # recovered by itself (a killed Redis restarts empty)
     assert [i["variant_id"] for i in back.json["items"]] == ([] if outage == "kill" else variants)
+
+
+def test_with_a_rate_limit_every_cart_get_goes_to_flask(make_app: AppFactory) -> None:
+    app = make_app("embedded", rate_limit="1000 per minute")
+    assert EXTENSION not in app.extensions  # Flask's limiter must count every request
+    api = Api.of(app)
+    headers, _ = _guest_cart(api, lines=1)
+    assert "X-RateLimit-Limit" in api.client.get(CART, headers=headers).headers
