@@ -28,16 +28,8 @@ from flask import Flask
 from shop.domain.cart.cart import CartOwner
 from shop.entrypoints.api.cart.rendering import cart_body
 from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
+from shop.entrypoints.web import front_answers as front
 from shop.entrypoints.web.arguments import has_forbidden_characters
-from shop.entrypoints.web.front_answers import (
-    OK,
-    Environ,
-    Headers,
-    StartResponse,
-    WsgiApp,
-    observe,
-    without_flask_only_headers,
-)
 from shop.entrypoints.web.json_provider import OrjsonProvider
 from shop.entrypoints.web.request_log import REQUEST_ID_HEADER, request_id_from
 from shop.services.cart import items
@@ -54,7 +46,7 @@ FAILED_READ_ENVIRON_KEY = "shop.cart_fast_path.failed_read"
 
 def cart_headers(
     length: int, token: str | None, extra: Iterable[tuple[str, str]], request_id: str
-) -> Headers:
+) -> front.Headers:
     """The headers Flask gives a cart of `length` bytes, in Flask's order."""
     headers = [("Content-Type", JSON), ("Content-Length", str(length))]
     if token is not None:
@@ -69,7 +61,7 @@ class CartFastPath:
 
     def __init__(
         self,
-        app: WsgiApp,
+        app: front.WsgiApp,
         cart: CartDependencies,
         dump: Callable[[Any], bytes],
         down: tuple[type[Exception], ...],
@@ -80,7 +72,9 @@ class CartFastPath:
         self.down: tuple[type[Exception], ...] = (ServiceUnavailable, *down)
         self.extra_headers: tuple[tuple[str, str], ...] | None = None  # learnt from Flask
 
-    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(
+        self, environ: front.Environ, start_response: front.StartResponse
+    ) -> Iterable[bytes]:
         if not _guest_cart_read(environ):
             return self.app(environ, start_response)
         if self.extra_headers is None:
@@ -93,21 +87,25 @@ class CartFastPath:
             return self.app(environ, start_response)
         body = self.dump(cart_body(view))
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
-        start_response(OK, cart_headers(len(body), view.token, self.extra_headers, request_id))
-        observe(CART_PATH, 200, started, request_id)
+        start_response(
+            front.OK, cart_headers(len(body), view.token, self.extra_headers, request_id)
+        )
+        front.observe(CART_PATH, 200, started, request_id)
         return [body]
 
-    def _through_flask(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    def _through_flask(
+        self, environ: front.Environ, start_response: front.StartResponse
+    ) -> Iterable[bytes]:
         """Flask's answer, which teaches this path the headers Flask's hooks add."""
 
-        def noting_start_response(status: str, headers: Headers, *args: Any) -> Any:
-            if status == OK:
+        def noting_start_response(status: str, headers: front.Headers, *args: Any) -> Any:
+            if status == front.OK:
                 self._learn(headers)
             return start_response(status, headers, *args)
 
         return self.app(environ, noting_start_response)
 
-    def _learn(self, headers: Headers) -> None:
+    def _learn(self, headers: front.Headers) -> None:
         found = dict(headers[:3])
         if len(headers) < 3 or headers[-1][0] != REQUEST_ID_HEADER:
             return
@@ -119,14 +117,14 @@ class CartFastPath:
             self.extra_headers = extra
 
 
-def _guest_cart_read(environ: Environ) -> bool:
+def _guest_cart_read(environ: front.Environ) -> bool:
     if environ.get("PATH_INFO") != CART_PATH or environ.get("REQUEST_METHOD") != "GET":
         return False
     token = environ.get(TOKEN_ENVIRON_KEY)
     return (
         token is not None
         and not environ.get("QUERY_STRING")
-        and without_flask_only_headers(environ)
+        and front.without_flask_only_headers(environ)
         and not has_forbidden_characters(token)
     )
 
