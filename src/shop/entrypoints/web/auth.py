@@ -78,7 +78,7 @@ def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
 def sends_credentials() -> bool:
     """Does the request carry an Authorization header? Tokens are read from headers only
     (JWT_TOKEN_LOCATION), so without one an optional check finds no token: a guest's cart
-    request skips flask-jwt-extended's lookup (about a tenth of a cart GET's CPU)."""
+    request skips flask-jwt-extended's lookup of it."""
     return AUTHORIZATION in request.headers
 
 
