@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from shop.domain.cart.cart import new_guest_token
+from shop.entrypoints.web import cart_fast_path
 from shop.entrypoints.web.cart_fast_path import EXTENSION
 from tests.integration.apps import Api, AppFactory
 from tests.integration.factories import delete_variant, make_variant, set_variant
@@ -194,3 +195,21 @@ def test_with_a_rate_limit_every_cart_get_goes_to_flask(make_app: AppFactory) ->
     api = Api.of(app)
     headers, _ = _guest_cart(api, lines=1)
     assert "X-RateLimit-Limit" in api.client.get(CART, headers=headers).headers
+
+
+def test_an_error_of_the_fast_path_is_left_to_flask(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a bare 500 from the WSGI server: Flask answers (here, from its own rendering)."""
+    api = Api.of(make_app("embedded"))
+    headers, _ = _guest_cart(api, lines=1)
+    paths = _paths(api.app)
+    expected = paths.through_flask(CART, headers=headers).json
+
+    def broken(view: object) -> dict[str, Any]:
+        raise RuntimeError("a rendering bug")
+
+    monkeypatch.setattr(cart_fast_path, "cart_body", broken)
+    response = paths.through_flask(CART, headers=headers)
+    assert response.status_code == 200
+    assert response.json == expected

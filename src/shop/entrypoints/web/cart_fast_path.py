@@ -8,7 +8,8 @@ Flask's 422) by calling the same use case (`items.view_cart`: one Redis round tr
 prices, a deleted variant's line dropped) and rendering the same body (`cart_body`, the app's
 JSON provider). A backing service that does not answer leaves the request to Flask with the
 error noted in the environ: the view raises it, so Flask answers its 503 without a second
-wait for a Redis that hangs.
+wait for a Redis that hangs. Any other error leaves the request to Flask too, whose error
+handling answers it (a problem+json 500 if the same error recurs there).
 
 The headers Flask's hooks add to every such answer (CORS headers, for one) are learnt from
 Flask's own answer to one, checked header by header against what this path builds: until
@@ -82,10 +83,12 @@ class CartFastPath:
         started = time.perf_counter()
         try:
             view = items.view_cart(self.cart, CartOwner.guest(environ[TOKEN_ENVIRON_KEY]))
+            body = self.dump(cart_body(view))
         except self.down as exc:  # Flask answers it (a 503), without waiting a second time
             environ[FAILED_READ_ENVIRON_KEY] = exc
             return self.app(environ, start_response)
-        body = self.dump(cart_body(view))
+        except Exception:  # a bug: Flask's own error handling answers (and logs) it
+            return self.app(environ, start_response)
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         start_response(
             front.OK, cart_headers(len(body), view.token, self.extra_headers, request_id)
