@@ -1,7 +1,6 @@
-"""The Lua scripts of the Redis cart store (`cart_store`): the writes that must read first.
+"""The cart store's Lua scripts (see cart_store): each reads and writes one cart atomically.
 
-Each is one atomic round trip (Redis runs a script with nothing interleaved) and renews the
-cart's TTL; `_` is the marker field that keeps an emptied cart alive.
+The `_` field is the marker that keeps an emptied cart alive; every write renews the TTL.
 """
 
 # KEYS[1] cart; ARGV: variant, quantity, cap, ttl, create (1/0).
