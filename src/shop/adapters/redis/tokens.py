@@ -15,9 +15,7 @@ from shop.adapters.redis.client import any_redis_error_is_unavailable
 PREFIX = "shop:auth:"
 
 
-def revocation_keys(
-    jti: str, family: str | None, user_id: int, prefix: str = PREFIX
-) -> list[str]:
+def revocation_keys(jti: str, family: str | None, user_id: int, prefix: str = PREFIX) -> list[str]:
     """The keys whose values say whether a token is revoked, for one MGET (which the cart
     read also sends in its own pipeline)."""
     keys = [f"{prefix}revoked:{jti}", f"{prefix}user-not-before:{user_id}"]

@@ -142,7 +142,7 @@ def _openapi_config() -> dict[str, object]:
 
 def _configure_rate_limits(app: Flask, settings: Settings, storage: RateLimitStorage) -> None:
     """flask-limiter with `SHOP_RATE_LIMIT` as every endpoint's default limit. Without a limit
-    it would do nothing, so it is not even imported (about 0.7 MB of each server process)."""
+    it would do nothing, so it is not even imported (0.3 MB of each server process)."""
     if not settings.rate_limit:
         return
     from flask_limiter import Limiter
