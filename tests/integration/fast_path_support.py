@@ -1,14 +1,16 @@
-"""The catalog's fast path and Flask alone behind it, side by side, for the tests that compare
-them: both see the same app, the same cache and the same backing services."""
+"""A fast path (the catalog's, or the cart's) and Flask alone behind it, side by side, for the
+tests that compare them: both see the same app, the same cache and the same backing services."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
 from werkzeug.test import Client, TestResponse
 
+from shop.entrypoints.web.cart_fast_path import CartFastPath
 from shop.entrypoints.web.catalog_fast_path import EXTENSION, CatalogFastPath
 from tests.integration.catalog_data import Catalog
 
@@ -17,8 +19,8 @@ class TwoPaths:
     """`through_fast_path` is the whole app; `flask_only` is Flask's own WSGI app (what the
     fast path falls through to). `flask_calls` counts what reached Flask from the former."""
 
-    def __init__(self, app: Flask) -> None:
-        self.fast_path: CatalogFastPath = app.extensions[EXTENSION]
+    def __init__(self, app: Flask, extension: str = EXTENSION) -> None:
+        self.fast_path: CatalogFastPath | CartFastPath = app.extensions[extension]
         flask_app = self.fast_path.app
         self.flask_calls = 0
 
@@ -68,3 +70,15 @@ def answer(response: TestResponse, *, request_id: bool = True) -> tuple[Any, ...
     if not request_id:
         headers = [(n, v) for n, v in headers if n != "X-Request-ID"]
     return response.status, headers, response.get_data()
+
+
+def same_request_lines(lines: list[str]) -> dict[str, Any]:
+    """The two request log lines of `lines` (the fast path's, then Flask's), checked equal
+    but for their time and duration; the first, without those."""
+    fast, flask = (json.loads(line) for line in lines)
+    assert list(fast) == list(flask)  # the same fields, in the same order
+    for line in (fast, flask):
+        assert line.pop("duration_ms") >= 0
+        line.pop("time")
+    assert fast == flask
+    return dict(fast)

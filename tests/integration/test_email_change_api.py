@@ -97,9 +97,7 @@ def test_bad_requests_change_nothing(api: Api, mailbox: Mailbox) -> None:
     assert api.client.get("/api/v1/auth/me", headers=headers).json["email"] == email
 
 
-def test_an_erasure_leaves_no_trace_of_a_pending_new_address(
-    api: Api, mailbox: Mailbox
-) -> None:
+def test_an_erasure_leaves_no_trace_of_a_pending_new_address(api: Api, mailbox: Mailbox) -> None:
     old, new = api.new_email("leaving"), api.new_email("pending")
     api.register(old)
     headers = bearer(api.login(old)["access_token"])
@@ -113,9 +111,7 @@ def test_an_erasure_leaves_no_trace_of_a_pending_new_address(
     assert tables_holding(api.adapters.settings.database_url, [old, new]) == {}
 
 
-def test_the_maintenance_forgets_the_address_of_an_expired_link(
-    api: Api, mailbox: Mailbox
-) -> None:
+def test_the_maintenance_forgets_the_address_of_an_expired_link(api: Api, mailbox: Mailbox) -> None:
     old, new = api.new_email("slow"), api.new_email("never-confirmed")
     api.register(old)
     headers = bearer(api.login(old)["access_token"])

@@ -41,3 +41,29 @@ def test_sums_are_exact(prices: list[Decimal]) -> None:
 def test_currencies_do_not_mix() -> None:
     with pytest.raises(ValueError, match="cannot mix"):
         Money(Decimal(1), "USD") + Money(Decimal(1), "EUR")
+
+
+def _exactly(money: Money) -> tuple[type, str, str]:
+    return type(money), str(money.amount), money.currency  # str: "3.00", not "3"
+
+
+@given(amounts, st.integers(min_value=0, max_value=999), amounts)
+def test_arithmetic_gives_the_money_built_from_its_amount(
+    price: Decimal, quantity: int, other: Decimal
+) -> None:
+    product = Money(price, "usd") * quantity
+    assert _exactly(product) == _exactly(Money(price * quantity, "USD"))
+    total = Money(price, "eur") + Money(other, "EUR")
+    assert _exactly(total) == _exactly(Money(price + other, "EUR"))
+    assert _exactly(Money.zero("gbp").with_amount(price)) == _exactly(Money(price, "GBP"))
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", ""])
+def test_another_amount_in_the_same_currency_is_checked_too(bad: str) -> None:
+    with pytest.raises(ValidationFailed):
+        Money.zero("USD").with_amount(bad)
+
+
+def test_a_product_too_large_for_two_places_is_refused() -> None:
+    with pytest.raises(ValidationFailed):
+        Money(Decimal("9" * 25), "USD") * 10**6

@@ -37,10 +37,19 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.amount + other.amount, self.currency)
+        return self.with_amount(self.amount + other.amount)
 
     def __mul__(self, quantity: int) -> Money:
-        return Money(self.amount * quantity, self.currency)
+        return self.with_amount(self.amount * quantity)
+
+    def with_amount(self, amount: Decimal | int | str) -> Money:
+        """`amount` in this Money's currency, which is checked already: only the amount is
+        checked and rounded (a cart's pricing makes three per line; the full check costs
+        about as much again)."""
+        money = object.__new__(type(self))
+        object.__setattr__(money, "amount", to_amount(amount))
+        object.__setattr__(money, "currency", self.currency)
+        return money
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:

@@ -15,116 +15,32 @@ from typing import Any
 
 from redis import Redis
 
+from shop.adapters.redis.cart_scripts import ADD, CLEAR, MERGE, SET
 from shop.adapters.redis.catalog_version import VERSION_KEY
-from shop.adapters.redis.client import redis_down_is_unavailable
+from shop.adapters.redis.client import redis_down_is_unavailable, round_trip, run_script
 from shop.adapters.redis.tokens import PREFIX as TOKEN_PREFIX
 from shop.adapters.redis.tokens import revocation_keys, revoked_by
 from shop.domain.cart.cart import CartOwner, MergedLine
 from shop.services.cart.ports import AddResult, Credential, MergeResult
 
-MARKER = "_"
-
-# KEYS[1] cart; ARGV: variant, quantity, cap, ttl, create (1/0).
-# -> nil (guest cart missing) | {applied 1/0, line quantity, {flat hash}}
-_ADD = """
-if ARGV[5] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then
-  return false
-end
-local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-if current + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
-  return {0, current, redis.call('HGETALL', KEYS[1])}
-end
-local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[1], '_', '1')
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return {1, total, redis.call('HGETALL', KEYS[1])}
-"""
-
-# KEYS[1] cart; ARGV: variant, quantity (0 removes), ttl, create (1/0).
-# -> nil (guest cart missing) | {flat hash}
-_SET = """
-local exists = redis.call('EXISTS', KEYS[1]) == 1
-if not exists and ARGV[4] == '0' then
-  return false
-end
-if ARGV[2] == '0' then
-  if exists then
-    redis.call('HDEL', KEYS[1], ARGV[1])
-    redis.call('EXPIRE', KEYS[1], ARGV[3])
-  end
-else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], '_', '1')
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-end
-return redis.call('HGETALL', KEYS[1])
-"""
-
-# KEYS[1] cart; ARGV: ttl. -> 1, or 0 when there was no cart (nothing is created).
-_CLEAR = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return 0
-end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], '_', '1')
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
-
-# KEYS[1] guest cart, KEYS[2] user cart; ARGV: ttl, then variant, cap pairs.
-# -> nil (guest cart missing) | {'missing', {variants without a cap}}
-#    | {'ok', {variant, requested, granted, ...}, {flat user hash}}
-_MERGE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return false
-end
-local caps = {}
-for i = 2, #ARGV, 2 do
-  caps[ARGV[i]] = tonumber(ARGV[i + 1])
-end
-local guest = redis.call('HGETALL', KEYS[1])
-local missing = {}
-for i = 1, #guest, 2 do
-  if guest[i] ~= '_' and caps[guest[i]] == nil then
-    missing[#missing + 1] = guest[i]
-  end
-end
-if #missing > 0 then
-  return {'missing', missing}
-end
-local merged = {}
-for i = 1, #guest, 2 do
-  local variant = guest[i]
-  if variant ~= '_' then
-    local requested = tonumber(redis.call('HGET', KEYS[2], variant) or '0') + tonumber(guest[i + 1])
-    local granted = math.max(0, math.min(requested, caps[variant]))
-    if granted > 0 then
-      redis.call('HSET', KEYS[2], variant, granted)
-    else
-      redis.call('HDEL', KEYS[2], variant)
-    end
-    merged[#merged + 1] = variant
-    merged[#merged + 1] = requested
-    merged[#merged + 1] = granted
-  end
-end
-redis.call('HSET', KEYS[2], '_', '1')
-redis.call('EXPIRE', KEYS[2], ARGV[1])
-redis.call('DEL', KEYS[1])
-return {'ok', merged, redis.call('HGETALL', KEYS[2])}
-"""
+MARKER = "_"  # the scripts of cart_scripts write it too
 
 
-def _lines(flat: Sequence[Any]) -> dict[int, int]:
-    """A flat HGETALL reply (field, value, ...) as {variant_id: quantity}, marker left out."""
-    pairs = zip(flat[::2], flat[1::2], strict=True)
+def _lines(reply: Sequence[Any] | Mapping[Any, Any]) -> dict[int, int]:
+    """A hash's fields (a flat field, value, ... list, or a map) as {variant_id: quantity},
+    the marker left out."""
+    if isinstance(reply, Mapping):
+        pairs: Iterable[tuple[Any, Any]] = reply.items()
+    else:
+        pairs = zip(reply[::2], reply[1::2], strict=True)
     return {int(field): int(value) for field, value in pairs if _text(field) != MARKER}
 
 
-def _hash_lines(raw: Mapping[Any, Any], owner: CartOwner) -> dict[int, int] | None:
+def _hash_lines(raw: Sequence[Any] | Mapping[Any, Any], owner: CartOwner) -> dict[int, int] | None:
     """An HGETALL reply as lines; None for a guest cart that does not exist."""
     if not raw:
         return None if owner.is_guest else {}
-    return {int(f): int(v) for f, v in raw.items() if _text(f) != MARKER}
+    return _lines(raw)
 
 
 def _text(value: Any) -> str:
@@ -145,10 +61,10 @@ class RedisCartStore:
         self._catalog_version_key = catalog_version_key
         self._ttl = ttl_seconds
         self._prefix = prefix
-        self._add = client.register_script(_ADD)
-        self._set = client.register_script(_SET)
-        self._clear = client.register_script(_CLEAR)
-        self._merge = client.register_script(_MERGE)
+        self._add = client.register_script(ADD)
+        self._set = client.register_script(SET)
+        self._clear = client.register_script(CLEAR)
+        self._merge = client.register_script(MERGE)
 
     def key(self, owner: CartOwner) -> str:
         if owner.user_id is not None:
@@ -159,7 +75,11 @@ class RedisCartStore:
 
     @redis_down_is_unavailable()
     def lines(self, owner: CartOwner) -> dict[int, int] | None:
-        return _hash_lines(self._redis.hgetall(self.key(owner)), owner)
+        key = self.key(owner)
+        (flat,) = round_trip(
+            self._redis, lambda connection: connection.pack_command("HGETALL", key), 1
+        )
+        return _hash_lines(flat, owner)
 
     @redis_down_is_unavailable()
     def lines_and_catalog_version(
@@ -185,23 +105,24 @@ class RedisCartStore:
     def _read(
         self, owner: CartOwner, also_get: list[str] | None = None
     ) -> tuple[list[Any], dict[int, int] | None, str | None]:
-        """One pipeline: the values of `also_get` (MGET), the cart's hash, the version."""
-        pipe = self._redis.pipeline(transaction=False)
-        if also_get:
-            pipe.mget(also_get)
-        pipe.hgetall(self.key(owner))
-        pipe.get(self._catalog_version_key)
-        *extra, raw, version = pipe.execute()
+        """One round trip: the values of `also_get` (MGET), the cart's hash, the version."""
+        commands: list[tuple[str, ...]] = [("MGET", *also_get)] if also_get else []
+        commands += [("HGETALL", self.key(owner)), ("GET", self._catalog_version_key)]
+        *extra, flat, version = round_trip(
+            self._redis, lambda connection: connection.pack_commands(commands), len(commands)
+        )
         values = extra[0] if extra else []
-        return values, _hash_lines(raw, owner), None if version is None else str(version)
+        return values, _hash_lines(flat, owner), None if version is None else str(version)
 
     @redis_down_is_unavailable()
     def add(
         self, owner: CartOwner, variant_id: int, quantity: int, cap: int, *, create: bool
     ) -> AddResult | None:
-        reply = self._add(
-            keys=[self.key(owner)],
-            args=[variant_id, quantity, cap, self._ttl, int(create)],
+        reply = run_script(
+            self._redis,
+            self._add,
+            [self.key(owner)],
+            [variant_id, quantity, cap, self._ttl, int(create)],
         )
         if reply is None:
             return None
@@ -212,8 +133,11 @@ class RedisCartStore:
     def set_quantity(
         self, owner: CartOwner, variant_id: int, quantity: int, *, create: bool
     ) -> dict[int, int] | None:
-        reply = self._set(
-            keys=[self.key(owner)], args=[variant_id, quantity, self._ttl, int(create)]
+        reply = run_script(
+            self._redis,
+            self._set,
+            [self.key(owner)],
+            [variant_id, quantity, self._ttl, int(create)],
         )
         return None if reply is None else _lines(reply)
 

@@ -5,8 +5,7 @@ time in nanoseconds rather than from 1, so it never repeats a number that keyed 
 still cached from before.
 
 The version is read on every cached catalog read, so that read goes straight to a pooled
-connection with the command packed once: redis-py's `execute_command` spends about as much
-CPU again on its generic machinery (retries, callbacks, observability) as the round trip.
+connection (`round_trip`) with the command packed once.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
-from shop.adapters.redis.client import REDIS
+from shop.adapters.redis.client import REDIS, round_trip
 from shop.services.common import ServiceUnavailable
 
 VERSION_KEY = "shop:catalog:version"
@@ -40,20 +39,12 @@ class RedisCatalogVersion:
         return str(value)
 
     def _get(self) -> Any:
-        """GET of the key on a connection of the client's pool (thread-safe: each thread
-        takes its own); a connection that fails is dropped, and the next use reconnects."""
-        pool = self._redis.connection_pool
-        connection: Any = pool.get_connection()  # redis-py leaves these methods untyped
-        try:
-            if self._packed_get is None:
-                self._packed_get = connection.pack_command("GET", self._key)
-            connection.send_packed_command(self._packed_get)
-            return connection.read_response()
-        except BaseException:
-            connection.disconnect()
-            raise
-        finally:
-            pool.release(connection)
+        return round_trip(self._redis, self._pack_get, 1)[0]
+
+    def _pack_get(self, connection: Any) -> list[bytes]:
+        if self._packed_get is None:
+            self._packed_get = connection.pack_command("GET", self._key)
+        return self._packed_get
 
     def bump(self) -> None:
         try:

@@ -65,15 +65,16 @@ def price_cart(
     `gone`. Inactive or short lines stay, with `available` false, and count in the subtotal.
     """
     priced = []
-    subtotal = Money.zero(currency)
+    zero = Money.zero(currency)
+    subtotal = zero.amount  # a sum of whole cents is exact: rounded once, at the end
     gone = []
     for variant_id, quantity in sorted(lines.items()):
         variant = variants.get(variant_id)
         if variant is None:
             gone.append(variant_id)
             continue
-        unit = Money(variant.price, currency)
+        unit = zero.with_amount(variant.price)
         total = unit * quantity
-        subtotal = subtotal + total
+        subtotal += total.amount
         priced.append(PricedLine(variant, quantity, unit, total))
-    return PricedCart(tuple(priced), subtotal, tuple(gone))
+    return PricedCart(tuple(priced), zero.with_amount(subtotal), tuple(gone))

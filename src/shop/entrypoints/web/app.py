@@ -26,6 +26,7 @@ from shop.entrypoints.api.payments import views as payments
 from shop.entrypoints.api.reviews import views as reviews
 from shop.entrypoints.web import auth, metrics_view
 from shop.entrypoints.web.bearer import CanonicalBearerScheme
+from shop.entrypoints.web.cart_fast_path import install_cart_fast_path
 from shop.entrypoints.web.catalog_cache import init_catalog_cache
 from shop.entrypoints.web.catalog_fast_path import install_catalog_fast_path
 from shop.entrypoints.web.converters import IdConverter
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None, adapters: Adapters | None = Non
     )
     if not settings.rate_limit:  # a limit counts every request: Flask's limiter must see it
         install_catalog_fast_path(app, cache)
+        down = tuple(kind for kinds in wired.driver_errors_down.values() for kind in kinds)
+        install_cart_fast_path(app, wired.cart, down)
     app.wsgi_app = CanonicalBearerScheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -25,6 +25,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import MultiDict
 
 from shop.domain.errors import ValidationFailed
+from shop.entrypoints.web.header_arguments import plain_header_fields, read_plain_headers
 
 MAX_JSON_DEPTH = 32
 FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -89,6 +90,37 @@ class ShopArgumentsParser(FlaskParser):
                 schema = self._instances.setdefault(argmap, argmap())
             return schema
         return super()._get_schema(argmap, req)
+
+    def parse(
+        self,
+        argmap: Any,
+        req: Any = None,
+        *,
+        location: str | None = None,
+        unknown: Any = core._UNKNOWN_DEFAULT_PARAM,
+        validate: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """webargs' parse, but headers of a plain schema (see `header_arguments`) are read
+        without a load when they pass the checks (else the load answers, as before)."""
+        if location == "headers" and validate is None and self._excludes(unknown):
+            req = flask.request if req is None else req
+            fields = plain_header_fields(self._get_schema(argmap, req))
+            if fields is not None:
+                values = read_plain_headers(fields, req.headers)
+                if not any(map(has_forbidden_characters, values.values())):
+                    return values
+        return super().parse(
+            argmap, req, location=location, unknown=unknown, validate=validate, **kwargs
+        )
+
+    def _excludes(self, unknown: Any) -> bool:
+        """Does a headers load ignore the headers the schema does not declare (webargs'
+        precedence: the argument, the parser's setting, the location's default)?"""
+        for setting in (unknown, self.unknown):
+            if setting is not core._UNKNOWN_DEFAULT_PARAM:
+                return bool(setting == ma.EXCLUDE)
+        return self.DEFAULT_UNKNOWN_BY_LOCATION.get("headers") == ma.EXCLUDE
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from flask_jwt_extended import (
     JWTManager,
     create_access_token,
@@ -33,6 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 jwt = JWTManager()
+AUTHORIZATION = "Authorization"  # JWT_HEADER_NAME: where flask-jwt-extended reads tokens
 
 
 def configure_jwt(app: Flask, settings: Settings) -> None:
@@ -43,6 +44,7 @@ def configure_jwt(app: Flask, settings: Settings) -> None:
         JWT_ACCESS_TOKEN_EXPIRES=settings.access_token_ttl,
         JWT_REFRESH_TOKEN_EXPIRES=settings.refresh_token_ttl,
         JWT_TOKEN_LOCATION=["headers"],
+        JWT_HEADER_NAME=AUTHORIZATION,
         JWT_ERROR_MESSAGE_KEY="detail",
     )
     jwt.init_app(app)
@@ -73,12 +75,21 @@ def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     return adapters().accounts.tokens.is_token_revoked(c.jti, c.family, c.user_id, c.issued_at)
 
 
+def sends_credentials() -> bool:
+    """Does the request carry an Authorization header? Tokens are read from headers only
+    (JWT_TOKEN_LOCATION), so without one an optional check finds no token: a guest's cart
+    request skips flask-jwt-extended's lookup of it."""
+    return AUTHORIZATION in request.headers
+
+
 def unchecked_credential() -> Credential | None:
     """The caller's access token, verified (signature, expiry, type) except for revocation.
 
     For a view whose one store read also checks the revocation (the cart's), which must use
     nothing it read before that check passed. None for a guest; a bad token is a 401.
     """
+    if not sends_credentials():
+        return None
     verified = verify_jwt_in_request(optional=True, skip_revocation_check=True)
     if verified is None:
         return None
@@ -151,6 +162,8 @@ def current_user_id() -> int:
 
 def optional_user_id() -> int | None:
     """The signed-in user's id, or None for a guest. A bad token is still a 401."""
+    if not sends_credentials():
+        return None
     verify_jwt_in_request(optional=True)
     claims = get_jwt()
     return int(claims["sub"]) if claims else None

@@ -20,7 +20,7 @@ as Flask would have (`shop_http_requests`, a catalog cache hit, the `shop.reques
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,30 +36,20 @@ from shop.entrypoints.web.catalog_cache import (
     PublicAnswer,
     client_holds,
 )
-from shop.entrypoints.web.recent_entries import Lru
-from shop.entrypoints.web.request_log import (
-    REQUEST_ID_HEADER,
-    level_of,
-    log,
-    log_request,
-    request_id_from,
+from shop.entrypoints.web.front_answers import (
+    OK,
+    Environ,
+    Headers,
+    StartResponse,
+    WsgiApp,
+    observe,
+    without_flask_only_headers,
 )
-
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
-Headers = list[tuple[str, str]]
+from shop.entrypoints.web.recent_entries import Lru
+from shop.entrypoints.web.request_log import REQUEST_ID_HEADER, request_id_from
 
 EXTENSION = "shop_catalog_fast_path"
-OK = f"200 {HTTP_STATUS_CODES[200].upper()}"
 NOT_MODIFIED = f"304 {HTTP_STATUS_CODES[304].upper()}"
-# Requests whose answer may depend on these go to Flask: credentials, CORS, a body.
-FLASK_ONLY_HEADERS = (
-    "HTTP_AUTHORIZATION",
-    "HTTP_ORIGIN",
-    "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
-    "HTTP_TRANSFER_ENCODING",
-)
 LONGEST_KNOWN_URL = 2048
 
 
@@ -101,7 +91,7 @@ class CatalogFastPath:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        if environ.get("REQUEST_METHOD") != "GET" or not _without_flask_only_headers(environ):
+        if environ.get("REQUEST_METHOD") != "GET" or not without_flask_only_headers(environ):
             return self.app(environ, start_response)
         url = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         known = self.known.get(url)
@@ -112,7 +102,8 @@ class CatalogFastPath:
         not_modified = client_holds(entry, environ.get("HTTP_IF_NONE_MATCH"))
         headers = answer_headers(entry, not_modified, known.extra_headers, request_id)
         start_response(NOT_MODIFIED if not_modified else OK, headers)
-        _observe(known.route, 304 if not_modified else 200, started, request_id)
+        metrics.record_catalog_cache("hit")
+        observe(known.route, 304 if not_modified else 200, started, request_id)
         return [] if not_modified else [entry["body"]]
 
     def _entry(self, environ: Environ, known: KnownRead) -> dict[str, Any] | None:
@@ -145,21 +136,6 @@ class CatalogFastPath:
         extra = tuple(headers[len(own) - 1 : -1])
         if answer_headers(answer.entry, False, extra, request_id) == list(headers):
             self.known.put(url, KnownRead(answer.path, answer.arguments, answer.route, extra))
-
-
-def _without_flask_only_headers(environ: Environ) -> bool:
-    if any(name in environ for name in FLASK_ONLY_HEADERS):
-        return False
-    return environ.get("CONTENT_LENGTH") in (None, "", "0")
-
-
-def _observe(route: str, status: int, started: float, request_id: str) -> None:
-    """What Flask's hooks record of a cached read: a cache hit, the request, its line."""
-    seconds = time.perf_counter() - started
-    metrics.record_catalog_cache("hit")
-    metrics.record_request("GET", route, status, seconds)
-    if log.isEnabledFor(level_of(status)):
-        log_request("GET", route, status, seconds, None, request_id)
 
 
 def install_catalog_fast_path(app: Flask, cache: CatalogCache) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
 
@@ -29,6 +29,7 @@ from shop.entrypoints.api.cart.schemas import (
 from shop.entrypoints.api.cart_owner import cart_owner, unchecked_cart_owner
 from shop.entrypoints.api.schemas import ProblemSchema
 from shop.entrypoints.web import auth
+from shop.entrypoints.web.cart_fast_path import FAILED_READ_ENVIRON_KEY
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON
 from shop.services.cart import items, merge
@@ -71,6 +72,9 @@ class Cart(MethodView):
     @blp.doc(security=USER_OR_GUEST)
     def get(self, headers: dict[str, Any]) -> Response:
         """The cart at live prices (an empty cart without a token for a guest with none)."""
+        failed = request.environ.get(FAILED_READ_ENVIRON_KEY)
+        if failed is not None:  # the same read, tried in front of Flask: answer its error
+            raise failed
         owner, credential = unchecked_cart_owner(headers.get("token"))
         if credential is not None:  # its revocation is read with the cart, in one round trip
             return reply(items.view_signed_in_cart(adapters().cart, credential))
