@@ -57,3 +57,21 @@ def test_an_unusable_database_is_one_clear_line_and_a_failure(
     assert "Traceback" not in result.stderr
     assert says in lines[0]
     assert "s3cret" not in result.stderr
+
+
+def test_connections_skip_gssapi_encryption_unless_the_url_asks(
+    migrated_postgres_url: str,
+) -> None:
+    def gssencmode(url: str) -> str:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                dbapi = connection.connection.dbapi_connection
+                assert dbapi is not None
+                return str(dbapi.get_dsn_parameters()["gssencmode"])
+        finally:
+            engine.dispose()
+
+    assert gssencmode(migrated_postgres_url) == "disable"
+    separator = "&" if "?" in migrated_postgres_url else "?"
+    assert gssencmode(f"{migrated_postgres_url}{separator}gssencmode=prefer") == "prefer"

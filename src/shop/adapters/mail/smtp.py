@@ -1,13 +1,20 @@
 """Sending email over SMTP (`smtp://user:pw@host:port`, `smtps://` for implicit TLS,
-`?starttls=1` to upgrade a plain connection)."""
+`?starttls=1` to upgrade a plain connection).
+
+smtplib is imported on the first send: an API server hands its mail to the job workers and
+never sends any itself.
+"""
 
 from __future__ import annotations
 
-import smtplib
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from shop.services.notifications.ports import DeliveryFailed
+
+if TYPE_CHECKING:
+    import smtplib
 
 SMTP_TIMEOUT_SECONDS = 10
 
@@ -25,6 +32,8 @@ class SmtpMailer:
         self._starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in {"1", "true"}
 
     def send(self, message: EmailMessage) -> None:
+        import smtplib
+
         try:
             with self._connect() as client:
                 if self._starttls:
@@ -37,6 +46,8 @@ class SmtpMailer:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
 
     def _connect(self) -> smtplib.SMTP:
+        import smtplib
+
         if self._ssl:
             return smtplib.SMTP_SSL(self._host, self._port, timeout=SMTP_TIMEOUT_SECONDS)
         return smtplib.SMTP(self._host, self._port, timeout=SMTP_TIMEOUT_SECONDS)

@@ -4,15 +4,21 @@ The in-process token store and cart store keep serving from memory and write eve
 through to this file; at start they load what has not expired. Times are wall-clock Unix
 seconds, so expiry means the same after a restart. One connection behind one lock: safe for
 the threads of the one process the embedded default allows.
+
+sqlite3 is imported when a state file is opened: a server on PostgreSQL and Redis never opens
+one, and the module with its library costs each of its processes almost a megabyte.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -30,7 +36,11 @@ class StateFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        import sqlite3
+
+        self._db: sqlite3.Connection = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None
+        )
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")

@@ -46,6 +46,11 @@ def make_engine(url: str, *, pool_size: int = 10, prepared_statements: bool = Tr
         "keepalives_count": 2,
         "application_name": "shop",
     }
+    if "gssencmode" not in parsed.query:
+        # libpq's default (prefer) asks Kerberos for credentials on every connect, loading
+        # and initialising its libraries in each process (0.8 MB), for servers that nearly
+        # never offer GSSAPI encryption; a URL's own `?gssencmode=` is kept.
+        connect_args["gssencmode"] = "disable"
     # Each of the two pools (the engine's and its read-only twin's) keeps up to pool_size
     # connections, opened as threads first need them and then kept: no overflow, whose
     # connections are closed at every check-in, so that a server with more threads than a

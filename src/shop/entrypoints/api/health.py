@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from shop.bootstrap import Probe
 from shop.entrypoints.api import Blueprint
-from shop.entrypoints.api.schemas import ProblemSchema
+from shop.entrypoints.api.schemas import ProblemSchema, ShopSchema
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem
 
 blp = Blueprint("health", __name__, description="Probes")
 
 
-class HealthSchema(Schema):
+class HealthSchema(ShopSchema):
     status = fields.String(required=True, metadata={"example": "ok"})
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
+from shop.entrypoints.api.schemas import ShopSchema
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.converters import MAX_ID
 from shop.services.audit import log
@@ -20,7 +21,7 @@ blp = Blueprint("admin_audit", __name__, url_prefix="/api/v1/admin", description
 ENTITIES = ("category", "attribute", "product", "variant", "order", "user", "payment")
 
 
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(ShopSchema):
     actor_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     entity = fields.String(validate=validate.OneOf(ENTITIES))
     entity_id = fields.String(validate=validate.Length(min=1, max=64))
@@ -34,7 +35,7 @@ class AuditQuerySchema(Schema):
         return AuditFilter(**data)
 
 
-class AuditEntrySchema(Schema):
+class AuditEntrySchema(ShopSchema):
     id = fields.Integer(required=True)
     at = fields.DateTime(required=True)
     actor_id = fields.Integer(required=True, allow_none=True)

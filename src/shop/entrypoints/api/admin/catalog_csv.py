@@ -7,12 +7,13 @@ from typing import IO, Any
 
 from flask import Response, request, stream_with_context
 from flask.views import MethodView
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
 from shop.domain.errors import ValidationFailed
 from shop.entrypoints.api import Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.api.catalog.query import ProductQuerySchema
+from shop.entrypoints.api.schemas import ShopSchema
 from shop.entrypoints.web.auth import api_actor
 from shop.entrypoints.web.context import adapters
 from shop.services.catalog.exports import export_csv
@@ -27,6 +28,7 @@ from shop.services.catalog.ports import ProductSearch
 blp = Blueprint(
     "admin_catalog_csv", __name__, url_prefix="/api/v1/admin/catalog", description="Admin: CSV"
 )
+
 FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and the mode field around the file
 
 
@@ -43,7 +45,7 @@ class ExportQuerySchema(ProductQuerySchema):
         unknown = EXCLUDE
 
 
-class UploadSchema(Schema):
+class UploadSchema(ShopSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -91,19 +93,19 @@ def _uploaded(required: bool) -> IO[bytes] | None:
     return upload.stream
 
 
-class ImportStartedSchema(Schema):
+class ImportStartedSchema(ShopSchema):
     id = fields.Integer(required=True)
     state = fields.String(required=True, metadata={"enum": ["queued", "running", "done", "failed"]})
     mode = fields.String(required=True, metadata={"enum": ["dry_run", "apply"]})
 
 
-class RowErrorSchema(Schema):
+class RowErrorSchema(ShopSchema):
     row = fields.Integer(required=True, metadata={"description": "1 is the header row"})
     field = fields.String(required=True)
     message = fields.String(required=True)
 
 
-class CountsSchema(Schema):
+class CountsSchema(ShopSchema):
     create = fields.Integer(required=True)
     update = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from shop.domain.cart.cart import CapReason
-from shop.entrypoints.api.schemas import ProblemSchema, StrictSchema
+from shop.entrypoints.api.schemas import ProblemSchema, ShopSchema, StrictSchema
 from shop.entrypoints.web.converters import MAX_ID
 
 CART_TOKEN_HEADER = "X-Cart-Token"
@@ -16,13 +16,13 @@ _TOKEN_DESCRIPTION = (
 )
 
 
-class CartTokenHeaderSchema(Schema):
+class CartTokenHeaderSchema(ShopSchema):
     """The optional guest cart token of a request."""
 
     token = fields.String(data_key=CART_TOKEN_HEADER, metadata={"description": _TOKEN_DESCRIPTION})
 
 
-class MergeHeaderSchema(Schema):
+class MergeHeaderSchema(ShopSchema):
     """The guest cart to merge into the signed-in user's cart."""
 
     token = fields.String(
@@ -66,12 +66,12 @@ class SetItemSchema(StrictSchema):
     )
 
 
-class CartAttributeSchema(Schema):
+class CartAttributeSchema(ShopSchema):
     name = fields.String(required=True, metadata={"example": "Color"})
     value = fields.String(required=True, metadata={"example": "Blue"})
 
 
-class CartItemSchema(Schema):
+class CartItemSchema(ShopSchema):
     variant_id = fields.Integer(required=True)
     sku = fields.String(required=True)
     product_id = fields.Integer(required=True)
@@ -86,7 +86,7 @@ class CartItemSchema(Schema):
     )
 
 
-class CartSchema(Schema):
+class CartSchema(ShopSchema):
     token = fields.String(
         metadata={"description": "The guest cart's token (guests with a cart only)."}
     )
@@ -96,7 +96,7 @@ class CartSchema(Schema):
     currency = fields.String(required=True, metadata={"example": "USD"})
 
 
-class AdjustmentSchema(Schema):
+class AdjustmentSchema(ShopSchema):
     variant_id = fields.Integer(required=True)
     requested = fields.Integer(required=True, metadata={"description": "The summed quantity."})
     quantity = fields.Integer(required=True, metadata={"description": "The quantity kept."})

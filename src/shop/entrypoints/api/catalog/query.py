@@ -6,7 +6,6 @@ from typing import Any
 
 from marshmallow import (
     EXCLUDE,
-    Schema,
     ValidationError,
     fields,
     post_load,
@@ -17,6 +16,7 @@ from marshmallow import (
 from shop.domain.catalog.rules import MAX_SLUG_LENGTH
 from shop.domain.reviews.reviews import MAX_RATING, MIN_RATING
 from shop.entrypoints.api.catalog.fields import money_in
+from shop.entrypoints.api.schemas import ShopSchema
 from shop.services.catalog.ports import DEFAULT_PRODUCT_SORT, PRODUCT_SORTS, ProductSearch
 
 MAX_ATTR_FILTERS = 10
@@ -28,7 +28,7 @@ def _attr_filter(value: str) -> None:
         raise ValidationError("Use Name:Value, e.g. Color:Blue.")
 
 
-class ProductQuerySchema(Schema):
+class ProductQuerySchema(ShopSchema):
     """Query parameters of the product list (page and page_size are parsed by the pager)."""
 
     class Meta:

@@ -12,7 +12,7 @@ from shop.entrypoints.api.catalog.fields import (
     money_out,
     slug_field,
 )
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ShopSchema, StrictSchema
 from shop.entrypoints.web.converters import MAX_ID
 
 # Categories ---------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ class CategoryUpdateSchema(StrictSchema):
     slug = slug_field()
 
 
-class CategorySchema(Schema):
+class CategorySchema(ShopSchema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     slug = fields.String(required=True)
@@ -49,12 +49,12 @@ class AttributeValueCreateSchema(StrictSchema):
     )
 
 
-class AttributeValueSchema(Schema):
+class AttributeValueSchema(ShopSchema):
     id = fields.Integer(required=True)
     value = fields.String(required=True)
 
 
-class AttributeSchema(Schema):
+class AttributeSchema(ShopSchema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     values = fields.List(fields.Nested(AttributeValueSchema), required=True)
@@ -89,7 +89,7 @@ class VariantUpdateSchema(StrictSchema):
     is_active = fields.Boolean()
 
 
-class VariantAttributeSchema(Schema):
+class VariantAttributeSchema(ShopSchema):
     name = fields.String(required=True)
     value = fields.String(required=True)
 
@@ -136,7 +136,7 @@ class ProductUpdateSchema(StrictSchema):
     is_active = fields.Boolean()
 
 
-class RatingSchema(Schema):
+class RatingSchema(ShopSchema):
     average = fields.Float(
         required=True,
         allow_none=True,
@@ -161,7 +161,7 @@ class ProductSummarySchema(CurrencyMixin, Schema):
     rating = fields.Nested(RatingSchema, required=True)
 
 
-class ProductSchema(Schema):
+class ProductSchema(ShopSchema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     slug = fields.String(required=True)

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from shop.domain.catalog.stock import MAX_REASON
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
 from shop.entrypoints.api.catalog.fields import MAX_STOCK
-from shop.entrypoints.api.schemas import ProblemSchema, StrictSchema
+from shop.entrypoints.api.schemas import ProblemSchema, ShopSchema, StrictSchema
 from shop.entrypoints.web.auth import api_actor
 from shop.entrypoints.web.context import adapters
 from shop.entrypoints.web.problems import PROBLEM_JSON
@@ -36,7 +36,7 @@ class StockAdjustmentCreateSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REASON))
 
 
-class StockAdjustmentSchema(Schema):
+class StockAdjustmentSchema(ShopSchema):
     id = fields.Integer(required=True)
     variant_id = fields.Integer(required=True)
     delta = fields.Integer(required=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shop.domain.limits import MAX_INTEGER
 from shop.entrypoints.api.cart.schemas import CART_TOKEN_HEADER
@@ -14,7 +14,7 @@ from shop.entrypoints.api.orders.schemas import (
     no_control_characters,
     text,
 )
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ShopSchema, StrictSchema
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -51,7 +51,7 @@ class CheckoutSchema(StrictSchema):
                 raise ValidationError(missing)
 
 
-class CheckoutHeadersSchema(Schema):
+class CheckoutHeadersSchema(ShopSchema):
     cart_token = fields.String(
         data_key=CART_TOKEN_HEADER,
         metadata={"description": "A guest's cart (ignored with a Bearer token)."},

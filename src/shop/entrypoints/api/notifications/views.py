@@ -6,10 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from shop.entrypoints.api import MAX_PAGE_SIZE, PAGE_SIZE, Blueprint
 from shop.entrypoints.api.catalog.docs import admin_only
+from shop.entrypoints.api.schemas import ShopSchema
 from shop.entrypoints.web.context import adapters
 from shop.services.notifications import outbox
 from shop.services.notifications.ports import ORDER_CONFIRMATION, OutboxEntry, OutboxState
@@ -17,14 +18,15 @@ from shop.services.notifications.ports import ORDER_CONFIRMATION, OutboxEntry, O
 blp = Blueprint(
     "outbox", __name__, url_prefix="/api/v1/admin/outbox", description="The email outbox"
 )
+
 STATES = [str(s) for s in OutboxState]
 
 
-class OutboxQuerySchema(Schema):
+class OutboxQuerySchema(ShopSchema):
     state = fields.String(validate=validate.OneOf(STATES))
 
 
-class OutboxEntrySchema(Schema):
+class OutboxEntrySchema(ShopSchema):
     id = fields.Integer()
     kind = fields.String(metadata={"example": ORDER_CONFIRMATION})
     state = fields.String(validate=validate.OneOf(STATES))

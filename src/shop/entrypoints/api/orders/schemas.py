@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from shop.domain.money import to_amount
 from shop.domain.orders.model import Order
 from shop.domain.orders.status import OrderStatus
 from shop.domain.payments.model import OrderPaymentStatus, PaymentStatus
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ShopSchema, StrictSchema
 from shop.entrypoints.web.fast_dump import use_compiled_dump
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "1299.00"}
@@ -32,7 +32,7 @@ def text(maximum: int, *, required: bool = True, **metadata: Any) -> fields.Stri
     )
 
 
-class LineAttributeSchema(Schema):
+class LineAttributeSchema(ShopSchema):
     name = fields.String(required=True)
     value = fields.String(required=True)
 
@@ -51,7 +51,7 @@ class AddressSchema(StrictSchema):
     )
 
 
-class OrderLineSchema(Schema):
+class OrderLineSchema(ShopSchema):
     variant_id = fields.Integer(allow_none=True, metadata={"description": "null once deleted"})
     sku = fields.String()
     product_name = fields.String()
@@ -61,7 +61,7 @@ class OrderLineSchema(Schema):
     line_total = fields.String(metadata=MONEY)
 
 
-class OrderPaymentSchema(Schema):
+class OrderPaymentSchema(ShopSchema):
     id = fields.Integer()
     provider = fields.String(metadata={"example": "stripe"})
     status = fields.String(validate=validate.OneOf([str(s) for s in PaymentStatus]))
@@ -69,7 +69,7 @@ class OrderPaymentSchema(Schema):
     created_at = fields.DateTime()
 
 
-class OrderSchema(Schema):
+class OrderSchema(ShopSchema):
     id = fields.Integer()
     status = fields.String(validate=validate.OneOf(STATUSES))
     email = fields.String()
@@ -94,7 +94,7 @@ class OrderSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class OrderQuerySchema(Schema):
+class OrderQuerySchema(ShopSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     email = fields.String(
         validate=validate.Length(max=254), metadata={"description": "Admins only."}
@@ -107,7 +107,7 @@ class StatusChangeSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
 
 
-class OrderTokenHeaderSchema(Schema):
+class OrderTokenHeaderSchema(ShopSchema):
     token = fields.String(
         data_key=ORDER_TOKEN_HEADER,
         metadata={"description": "A guest's order token, from the checkout response."},

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from shop.domain.money import to_amount
 from shop.domain.payments.model import Payment, PaymentStatus
 from shop.entrypoints.api.orders.schemas import MONEY, no_control_characters
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ShopSchema, StrictSchema
 
 STATUSES = [str(s) for s in PaymentStatus]
 
@@ -25,7 +25,7 @@ class PaymentStartSchema(StrictSchema):
     )
 
 
-class PaymentSchema(Schema):
+class PaymentSchema(ShopSchema):
     id = fields.Integer()
     order_id = fields.Integer()
     provider = fields.String(metadata={"example": "test"})
@@ -53,7 +53,7 @@ class AdminPaymentSchema(PaymentSchema):
     )
 
 
-class AdminPaymentQuerySchema(Schema):
+class AdminPaymentQuerySchema(ShopSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     flagged = fields.Boolean()
 

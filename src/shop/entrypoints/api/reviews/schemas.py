@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
 from shop.domain.reviews.reviews import MAX_COMMENT_LENGTH, MAX_RATING, MIN_RATING
-from shop.entrypoints.api.schemas import StrictSchema
+from shop.entrypoints.api.schemas import ShopSchema, StrictSchema
 
 
 class ReviewCreateSchema(StrictSchema):
@@ -25,7 +25,7 @@ class ReviewCreateSchema(StrictSchema):
     )
 
 
-class ReviewQuerySchema(Schema):
+class ReviewQuerySchema(ShopSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -35,7 +35,7 @@ class ReviewQuerySchema(Schema):
     )
 
 
-class ReviewSchema(Schema):
+class ReviewSchema(ShopSchema):
     id = fields.Integer(required=True)
     rating = fields.Integer(required=True, metadata={"minimum": MIN_RATING, "maximum": MAX_RATING})
     comment = fields.String(required=True, metadata={"description": "Plain text, as written."})
