@@ -11,7 +11,7 @@ from rq.registry import ScheduledJobRegistry
 from rq.scheduler import RQScheduler
 
 from shop.entrypoints.worker import jobs
-from shop.entrypoints.worker.main import QUEUES, LoggingWorker
+from shop.entrypoints.worker.main import MAINTENANCE_LOCK_SECONDS, QUEUES, LoggingWorker
 from tests.integration.shop_command import shop
 
 
@@ -80,3 +80,17 @@ def test_maintenance_leaves_a_live_schedulers_queue_to_it(
 
     assert emails.job_ids == []
     assert due.id in ScheduledJobRegistry(queue=emails).get_job_ids()
+
+
+def test_a_worker_killed_while_cleaning_holds_the_queues_cleaning_for_seconds(
+    redis_url: str,
+) -> None:
+    """RQ's own lock lasts 15 minutes: a worker killed holding it would stop every worker's
+    cleaning of that queue, where abandoned jobs are retried, for that long."""
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    worker = LoggingWorker(list(QUEUES), connection=connection)
+    for queue in worker.queues:
+        assert queue.acquire_maintenance_lock()  # then killed: never released
+        assert 0 < connection.ttl(queue.registry_cleaning_key) <= MAINTENANCE_LOCK_SECONDS
+        assert not queue.acquire_maintenance_lock()  # still one cleaner at a time

@@ -2,7 +2,8 @@
 
 It runs the RQ scheduler too (retries with a delay need it) and a maintenance pass every few
 seconds: RQ's own (a killed worker's job is retried within about a minute and a half, not ten
-minutes), the due retries of a queue whose scheduler died, the outbox sweep and the purge of
+minutes, and its queues' cleaning lock lasts 30 s, not 15 minutes, should a worker die
+holding it), the due retries of a queue whose scheduler died, the outbox sweep and the purge of
 expired idempotency keys.
 
 SIGTERM (or Ctrl-C) is a warm shutdown: the job running finishes, then the worker exits; a
@@ -30,7 +31,23 @@ from shop.settings import Settings, SettingsError
 QUEUES = JOB_QUEUES
 MAINTENANCE_SECONDS = 5
 WORKER_TTL_SECONDS = 20  # the idle dequeue waits 5 s, so maintenance runs on time
+MAINTENANCE_LOCK_SECONDS = 30
 job_log = logging.getLogger("shop.jobs")
+
+
+class MaintainedQueue(Queue):
+    """A queue whose registry-cleaning lock lasts 30 s, not RQ's 15 minutes.
+
+    One worker at a time cleans a queue's registries (that is where a killed worker's job is
+    found abandoned and retried). A worker killed while cleaning keeps the lock until it
+    expires, and with RQ's lifetime nobody would retry that queue's abandoned jobs for a
+    quarter of an hour. A cleaning that outlasts the lock may overlap another one, which only
+    repeats RQ's idempotent registry moves.
+    """
+
+    def acquire_maintenance_lock(self) -> bool:
+        key = self.registry_cleaning_key
+        return bool(self.connection.set(key, 1, nx=True, ex=MAINTENANCE_LOCK_SECONDS))
 
 
 class LoggingWorker(SimpleWorker):
@@ -42,6 +59,7 @@ class LoggingWorker(SimpleWorker):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("log_job_description", False)
+        kwargs.setdefault("queue_class", MaintainedQueue)
         kwargs.setdefault("exception_handlers", [self._remember_error])
         super().__init__(*args, **kwargs)
         self._last_error: str | None = None
