@@ -109,17 +109,9 @@ class ProductDetails(SqlReads):
                 continue
             variant = variants.get(row.variant_id)
             if variant is None:
-                variant = variants[row.variant_id] = {
-                    "id": row.variant_id,
-                    "product_id": row.id,
-                    "sku": row.sku,
-                    "price": row.price,
-                    "currency": self.currency,
-                    "stock": row.stock,
-                    "in_stock": row.stock > 0,
-                    "is_active": bool(row.variant_is_active),
-                    "attributes": [],
-                }
+                variant = variants[row.variant_id] = self._variant(
+                    row.variant_id, row.id, row, row.variant_is_active, []
+                )
             if row.attribute_name is not None:
                 variant["attributes"].append(
                     {"name": row.attribute_name, "value": row.attribute_value}
@@ -135,16 +127,29 @@ class ProductDetails(SqlReads):
     def _group_variants(self, rows: Iterable[Any]) -> list[Row]:
         """Rows of (variant, attribute name, value), ordered by variant: one dict per variant."""
         return [
-            {
-                "id": row.id,
-                "product_id": row.product_id,
-                "sku": row.sku,
-                "price": row.price,
-                "currency": self.currency,
-                "stock": row.stock,
-                "in_stock": row.stock > 0,
-                "is_active": bool(row.is_active),
-                "attributes": [{"name": name, "value": value} for name, value in attributes],
-            }
+            self._variant(
+                row.id,
+                row.product_id,
+                row,
+                row.is_active,
+                [{"name": name, "value": value} for name, value in attributes],
+            )
             for row, attributes in group_by_variant(rows).values()
         ]
+
+    def _variant(
+        self, variant_id: int, product_id: int, row: Any, is_active: Any, attributes: list[Row]
+    ) -> Row:
+        """A variant's read model from a row with its `sku`, `price` and `stock` (the ids and
+        the active flag are named apart: the product's read labels them)."""
+        return {
+            "id": variant_id,
+            "product_id": product_id,
+            "sku": row.sku,
+            "price": row.price,
+            "currency": self.currency,
+            "stock": row.stock,
+            "in_stock": row.stock > 0,
+            "is_active": bool(is_active),
+            "attributes": attributes,
+        }
