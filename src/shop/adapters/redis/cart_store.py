@@ -85,7 +85,7 @@ class RedisCartStore:
     def lines_and_catalog_version(
         self, owner: CartOwner
     ) -> tuple[dict[int, int] | None, str | None]:
-        """HGETALL and the version's GET in one pipeline: a cart read is one round trip."""
+        """HGETALL and the version's GET: a cart read is one round trip."""
         _, lines, version = self._read(owner)
         return lines, version
 
@@ -93,7 +93,7 @@ class RedisCartStore:
     def checked_lines_and_catalog_version(
         self, owner: CartOwner, credential: Credential
     ) -> tuple[dict[int, int] | None, str | None] | None:
-        """The token's revocation MGET sent in the cart read's pipeline: still one round trip."""
+        """The token's revocation MGET sent with the cart read: still one round trip."""
         keys = revocation_keys(
             credential.jti, credential.family, credential.user_id, self._token_prefix
         )
